@@ -1,0 +1,31 @@
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+
+def permission_required(perm: str, *, lookup=None):
+    """Anonymous users go to the login page; logged-in users without `perm` get the French 403.
+
+    With `lookup=(Model, "kwarg")`, the object is fetched and checked too
+    (object-level permission), and passed to the view as `obj`.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            obj = None
+            if lookup is not None:
+                model, kwarg = lookup
+                obj = get_object_or_404(model, pk=kwargs.pop(kwarg))
+                kwargs["obj"] = obj
+            if not request.user.has_perm(perm, obj):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

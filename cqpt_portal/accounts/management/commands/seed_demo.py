@@ -1,0 +1,48 @@
+import base64
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cqpt_portal.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
+from cqpt_portal.accounts.enums import Role
+from cqpt_portal.accounts.models import User
+from cqpt_portal.catalogue.models import Company, EvaluatorOrganisation
+
+
+class Command(BaseCommand):
+    help = "Create one demo account per role (idempotent) and print their e-mails and the demo password."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        call_command("seed_catalogue", verbosity=0)
+        key_b32 = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
+        self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD})")
+        for email, role, first, last, siret, org_name in DEMO_ACCOUNTS:
+            user, _created = User.objects.update_or_create(
+                email=email,
+                defaults={
+                    "role": role,
+                    "first_name": first,
+                    "last_name": last,
+                    "is_active": True,
+                    "email_confirmed_at": timezone.now(),
+                    "company": Company.objects.get(siret=siret) if siret else None,
+                    "evaluator_organisation": EvaluatorOrganisation.objects.get(name=org_name) if org_name else None,
+                    "is_staff": role == Role.ADMIN,
+                    "is_superuser": role == Role.ADMIN,
+                },
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            if user.needs_second_factor:
+                TOTPDevice.objects.update_or_create(
+                    user=user, name="demo", defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True}
+                )
+            self.stdout.write(f"  {user.get_role_display():<40} {email}")
+        self.stdout.write(
+            f"Staff accounts log in with a second factor: TOTP key {key_b32} in any authenticator app, "
+            "or `python manage.py demo_otp EMAIL` for the current code."
+        )

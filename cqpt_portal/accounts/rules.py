@@ -1,0 +1,52 @@
+"""Role predicates (django-rules), combined by each app's own rules.py."""
+
+import rules
+
+from .enums import AUVICOM_ROLES, CPNE_ROLES, EVALUATOR_ROLES, Role
+
+
+@rules.predicate
+def is_candidate(user):
+    return user.is_authenticated and user.role == Role.CANDIDATE
+
+
+@rules.predicate
+def is_employer(user):
+    return user.is_authenticated and user.role == Role.EMPLOYER and user.company_id is not None
+
+
+@rules.predicate
+def is_auvicom(user):
+    return user.is_authenticated and user.role in AUVICOM_ROLES
+
+
+@rules.predicate
+def is_admissibility_reviewer(user):
+    return user.is_authenticated and user.role == Role.AUVICOM_REVIEWER
+
+
+@rules.predicate
+def is_funding_officer(user):
+    return user.is_authenticated and user.role == Role.AUVICOM_FUNDING
+
+
+@rules.predicate
+def is_evaluator(user):
+    return user.is_authenticated and user.role in EVALUATOR_ROLES
+
+
+@rules.predicate
+def is_cpne(user):
+    return user.is_authenticated and user.role in CPNE_ROLES
+
+
+@rules.predicate
+def is_administrator(user):
+    return user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN)
+
+
+rules.add_perm("accounts.view_auvicom_dashboard", is_auvicom | is_administrator)
+rules.add_perm("accounts.view_evaluator_dashboard", is_evaluator)
+rules.add_perm("accounts.view_cpne_dashboard", is_cpne)
+rules.add_perm("accounts.view_admin_dashboard", is_administrator)
+rules.add_perm("accounts.view_audit_trail", is_auvicom | is_administrator)

@@ -1,0 +1,38 @@
+import secrets
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Uploaded documents: outside STATIC and the public media URL; no URL at all."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("location", settings.PRIVATE_MEDIA_ROOT)
+        kwargs["base_url"] = None
+        super().__init__(**kwargs)
+
+    def url(self, name):
+        raise NotImplementedError("Private files are only served by permission-checked views.")
+
+
+def private_storage():
+    """Callable storage for FileFields (keeps the location out of migrations)."""
+    return PrivateStorage()
+
+
+def random_name(instance, prefix: str) -> str:
+    """A random name under a dated folder; the client's file name is never used on disk."""
+    extension = PurePosixPath(getattr(instance, "detected_extension", "") or "").name.strip(".")
+    name = secrets.token_urlsafe(24)
+    if extension:
+        name = f"{name}.{extension}"
+    return f"{prefix}/{timezone.now():%Y/%m}/{name}"
+
+
+def dossier_document_path(instance, filename):
+    return random_name(instance, "dossiers")

@@ -1,0 +1,110 @@
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .enums import NotificationState
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def render_notification(*, kind: str, context: dict, language: str, link: str = "") -> tuple[str, str]:
+    """Render subject and body from templates/notifications/<kind>_subject.txt and _body.txt."""
+    full_context = {**context, "link": f"{settings.SITE_URL}{link}" if link else "", "site_url": settings.SITE_URL}
+    with translation.override(language):
+        subject = render_to_string(f"notifications/email/{kind}_subject.txt", full_context)
+        body = render_to_string(f"notifications/email/{kind}_body.txt", full_context)
+    return " ".join(subject.split()), body.strip() + "\n"
+
+
+def notification_create(*, recipient, kind: str, context: dict | None = None, link: str = "") -> Notification:
+    """Write a notification in the caller's transaction; queue its e-mail after commit.
+
+    Side effects: one INSERT now; a Celery task after the transaction commits
+    (none if it rolls back).
+    """
+    context = context or {}
+    language = recipient.language or settings.LANGUAGE_CODE
+    subject, body = render_notification(kind=kind, context=context, language=language, link=link)
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, context=context, link=link, language=language, subject=subject, body=body
+    )
+    transaction.on_commit(lambda: _enqueue(notification.pk))
+    return notification
+
+
+def _enqueue(notification_id: int) -> None:
+    from .tasks import send_notification
+
+    try:
+        send_notification.delay(notification_id)
+    except Exception:  # noqa: BLE001 - the broker is down: the outbox sweep will send it
+        logger.warning("Broker unavailable; notification %s left for the outbox sweep", notification_id)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATION_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0)))
+
+
+def notification_deliver(*, notification_id: int) -> str:
+    """Send one pending, due notification by e-mail; return "sent", "retry", "failed" or "skipped".
+
+    Side effects: sends one e-mail and updates the row. The row is locked while
+    sending so that two workers (or the task and the sweep) never send it twice.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .select_related("recipient")
+            .filter(pk=notification_id, state=NotificationState.PENDING, next_attempt_at__lte=timezone.now())
+            .first()
+        )
+        if notification is None:
+            return "skipped"
+        message = EmailMultiAlternatives(
+            subject=notification.subject,
+            body=notification.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notification.recipient.email],
+            headers={"X-CQPT-Notification": str(notification.pk)},
+        )
+        notification.attempts += 1
+        try:
+            message.send(fail_silently=False)
+        except Exception as exc:  # noqa: BLE001 - any mail-server error is retried, then recorded
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                notification.state = NotificationState.FAILED
+                outcome = "failed"
+                logger.error("Notification %s failed after %s attempts", notification.pk, notification.attempts)
+            else:
+                notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
+                outcome = "retry"
+        else:
+            notification.state = NotificationState.SENT
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+            outcome = "sent"
+        notification.save(update_fields=["state", "attempts", "last_error", "next_attempt_at", "sent_at"])
+        return outcome
+
+
+def notification_mark_read(*, user, notification_ids=None) -> int:
+    """Mark some (or all) of a user's notifications read. Side effect: one UPDATE."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())
+
+
+def pending_due_ids(limit: int = 500) -> list[int]:
+    return list(
+        Notification.objects.filter(state=NotificationState.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

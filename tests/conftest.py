@@ -1,0 +1,58 @@
+import os
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _portal_test_settings(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.RATELIMIT_ENABLE = False
+    settings.AXES_ENABLED = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    if not os.environ.get("CELERY_WORKER_TESTS"):
+        from cqpt_portal.celery import app
+
+        app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def login(client: Client, user, *, verified: bool | None = None) -> Client:
+    """Log a user in; staff users are also marked as having passed the second factor."""
+    client.force_login(user)
+    if verified is None:
+        verified = user.needs_second_factor
+    if verified:
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="test")
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def user_client(client):
+    def make(user=None, **kwargs):
+        user = user or UserFactory(**kwargs)
+        login(client, user)
+        return client, user
+
+    return make
+
+
+__all__ = ["PASSWORD", "login"]

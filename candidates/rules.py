@@ -43,3 +43,11 @@ rules.add_perm("candidates.view_candidate_dashboard", is_candidate)
 rules.add_perm("candidates.view_employer_dashboard", is_employer)
 rules.add_perm("candidates.view_auvicom_dashboard", is_auvicom | is_administrator)
 rules.add_perm("candidates.confirm_period", is_employer)
+
+
+@rules.predicate
+def can_view_document_of_dossier(user, document):
+    return document is not None and can_view_dossier.test(user, document.dossier)
+
+
+rules.add_perm("candidates.view_document", can_view_document_of_dossier)

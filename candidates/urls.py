@@ -1,4 +1,10 @@
-from .views import candidate, employer, public, review
+from .views import candidate, documents, employer, public, review
 
 app_name = "candidates"
-urlpatterns = [*public.urlpatterns, *candidate.urlpatterns, *employer.urlpatterns, *review.urlpatterns]
+urlpatterns = [
+    *public.urlpatterns,
+    *candidate.urlpatterns,
+    *documents.urlpatterns,
+    *employer.urlpatterns,
+    *review.urlpatterns,
+]

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from cqpt_portal.catalogue.validators import BRANCH_IDCC
 
-from .eligibility import EligibilityResult, PeriodInput, compute_eligibility
-from .enums import AccessRoute, ContractType, DocumentKind, EmployerConfirmation
-from .models import Dossier, DossierNumberCounter, DossierSubmission
+from ..eligibility import EligibilityResult, PeriodInput, compute_eligibility
+from ..enums import AccessRoute, ContractType, DocumentKind, EmployerConfirmation
+from ..models import Dossier, DossierNumberCounter, DossierSubmission
 
 
 @dataclass(frozen=True)

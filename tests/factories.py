@@ -61,6 +61,7 @@ class CompanyFactory(factory.django.DjangoModelFactory):
 class EmployerFactory(UserFactory):
     role = Role.EMPLOYER
     company = factory.SubFactory(CompanyFactory)
+    company_verified_at = factory.LazyFunction(timezone.now)
 
 
 class CqptFactory(factory.django.DjangoModelFactory):

@@ -56,6 +56,15 @@ class User(AbstractUser):
         related_name="members",
     )
     email_confirmed_at = models.DateTimeField(_("e-mail confirmé le"), null=True, blank=True)
+    company_verified_at = models.DateTimeField(
+        _("lien avec l'entreprise vérifié le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Pour un employeur : date à laquelle AUVICOM ou un administrateur a vérifié qu'il agit bien pour "
+            "cette entreprise. Sans cette vérification, il ne voit aucun dossier."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -80,6 +89,11 @@ class User(AbstractUser):
     @property
     def is_employer(self) -> bool:
         return self.role == Role.EMPLOYER
+
+    @property
+    def is_verified_employer(self) -> bool:
+        """An employer may act for its company only once an administrator has verified the link."""
+        return self.role == Role.EMPLOYER and self.company_id is not None and self.company_verified_at is not None
 
     @property
     def is_auvicom(self) -> bool:

@@ -12,7 +12,14 @@ def is_candidate(user):
 
 @rules.predicate
 def is_employer(user):
-    return user.is_authenticated and user.role == Role.EMPLOYER and user.company_id is not None
+    # A self-registered employer only typed a SIRET: until an administrator has
+    # verified the link, they must not see that company's employees' dossiers.
+    return (
+        user.is_authenticated
+        and user.role == Role.EMPLOYER
+        and user.company_id is not None
+        and user.company_verified_at is not None
+    )
 
 
 @rules.predicate

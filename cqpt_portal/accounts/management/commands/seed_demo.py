@@ -30,6 +30,7 @@ class Command(BaseCommand):
                     "is_active": True,
                     "email_confirmed_at": timezone.now(),
                     "company": Company.objects.get(siret=siret) if siret else None,
+                    "company_verified_at": timezone.now() if siret else None,
                     "evaluator_organisation": EvaluatorOrganisation.objects.get(name=org_name) if org_name else None,
                     "is_staff": role == Role.ADMIN,
                     "is_superuser": role == Role.ADMIN,

@@ -42,7 +42,6 @@ rules.add_perm("candidates.view_review_queue", is_auvicom | is_administrator)
 rules.add_perm("candidates.view_candidate_dashboard", is_candidate)
 rules.add_perm("candidates.view_employer_dashboard", is_employer)
 rules.add_perm("candidates.view_auvicom_dashboard", is_auvicom | is_administrator)
-rules.add_perm("candidates.confirm_period", is_employer)
 
 
 @rules.predicate
@@ -51,3 +50,24 @@ def can_view_document_of_dossier(user, document):
 
 
 rules.add_perm("candidates.view_document", can_view_document_of_dossier)
+
+
+# --- employers: their company's invitations and the periods declared at their company ---
+
+
+@rules.predicate
+def is_invitation_of_employer_company(user, invitation):
+    return invitation is not None and user.company_id is not None and invitation.company_id == user.company_id
+
+
+@rules.predicate
+def is_period_at_employer_company(user, period):
+    # Mirrored by candidates.services.employer.employer_periods for the list.
+    if period is None or user.company_id is None:
+        return False
+    return period.company_id == user.company_id or period.siret == user.company.siret
+
+
+rules.add_perm("candidates.invite_employee", is_employer)
+rules.add_perm("candidates.manage_invitation", is_employer & is_invitation_of_employer_company)
+rules.add_perm("candidates.confirm_period", is_employer & is_period_at_employer_company)

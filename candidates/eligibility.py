@@ -5,25 +5,29 @@ submitted, or today before submission): from the day after the same date three
 years earlier, to the reference day, both included. A period counts only if
 the employer is in the branch (IDCC 2148) and the work is directly related to
 the targeted CQPT; a period partly outside the window counts pro rata of its
-days inside it. Periods with impossible data count for nothing and say why.
+days inside it (days after the reference day are never counted). Periods with
+impossible data count for nothing and say why in `errors`; `notes` explain
+what was left out without blocking anything.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 REQUIRED_HOURS = 1607
 WINDOW_YEARS = 3
 MAX_HOURS_PER_WEEK = 48
+MAX_HOURS_PER_DAY = 12
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
 class PeriodInput:
     start: date | None
     end: date | None
-    hours: int | None
+    hours: int | Decimal | None
     in_branch: bool
     related: bool
     key: str = ""
@@ -39,6 +43,8 @@ class PeriodResult:
     total_days: int = 0
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    counted_from: date | None = None
+    counted_to: date | None = None
 
     @property
     def counts(self) -> bool:
@@ -76,8 +82,55 @@ def window_for(reference_date: date) -> tuple[date, date]:
     return same_day + timedelta(days=1), reference_date
 
 
+def max_plausible_hours(days: int) -> Decimal:
+    """At most 48 h a week over the period and 12 h a day (a period under a week is held to one week's 48 h)."""
+    weekly = Decimal(MAX_HOURS_PER_WEEK) * Decimal(max(days, 7)) / Decimal(7)
+    return min(weekly, Decimal(MAX_HOURS_PER_DAY * days))
+
+
 def _round(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _employer_identity(period: PeriodInput) -> str:
+    """SIRET without spaces, or the employer's name when no SIRET was given (the public simulator)."""
+    siret = "".join(period.siret.split())
+    if siret:
+        return f"siret:{siret}"
+    name = " ".join(period.employer.split()).casefold()
+    return f"name:{name}" if name else ""
+
+
+def _check_period(period: PeriodInput, result: PeriodResult, reference_date: date) -> bool:
+    """Fill result.errors for impossible data; True when the period can be counted."""
+    if period.start is None or period.end is None or period.hours is None:
+        result.errors.append(_("Dates ou heures manquantes."))
+        return False
+    if period.end < period.start:
+        result.errors.append(_("La date de fin précède la date de début."))
+        return False
+    if period.hours < 0:
+        result.errors.append(_("Le nombre d'heures ne peut pas être négatif."))
+        return False
+    result.total_days = (period.end - period.start).days + 1
+    if period.start > reference_date:
+        result.errors.append(_("Cette période commence dans le futur : elle ne peut pas être comptée."))
+        return False
+    max_hours = max_plausible_hours(result.total_days)
+    if Decimal(period.hours) > max_hours:
+        result.errors.append(
+            _(
+                "%(hours)s heures sur %(days)s jours, c'est plus que 48 heures par semaine (ou 12 heures par jour) : "
+                "au plus %(max)s heures sur cette période. Vérifiez le nombre d'heures."
+            )
+            % {
+                "hours": period.hours,
+                "days": result.total_days,
+                "max": max_hours.quantize(Decimal("1"), rounding=ROUND_DOWN),
+            }
+        )
+        return False
+    return True
 
 
 def compute_eligibility(periods: list[PeriodInput], reference_date: date) -> EligibilityResult:
@@ -88,68 +141,41 @@ def compute_eligibility(periods: list[PeriodInput], reference_date: date) -> Eli
     for index, period in enumerate(periods):
         result = PeriodResult(period=period)
         results.append(result)
-        if period.start is None or period.end is None or period.hours is None:
-            result.errors.append(str(_("Dates ou heures manquantes.")))
+        if not _check_period(period, result, reference_date):
             continue
-        if period.end < period.start:
-            result.errors.append(str(_("La date de fin précède la date de début.")))
-            continue
-        if period.hours < 0:
-            result.errors.append(str(_("Le nombre d'heures ne peut pas être négatif.")))
-            continue
-        result.total_days = (period.end - period.start).days + 1
-        if period.start > reference_date:
-            result.errors.append(str(_("Cette période commence dans le futur : elle ne peut pas être comptée.")))
-            continue
-        max_hours = Decimal(MAX_HOURS_PER_WEEK) * Decimal(result.total_days) / Decimal(7)
-        if Decimal(period.hours) > max_hours:
+        employer = _employer_identity(period)
+        identity = (employer, period.start, period.end)
+        if employer and identity in seen:
             result.errors.append(
-                str(
-                    _(
-                        "%(hours)s heures sur %(days)s jours dépassent 48 heures par semaine (au plus %(max)s heures) : "
-                        "vérifiez le nombre d'heures."
-                    )
-                    % {"hours": period.hours, "days": result.total_days, "max": int(max_hours)}
-                )
-            )
-            continue
-        identity = (period.siret, period.start, period.end)
-        if period.siret and identity in seen:
-            result.errors.append(
-                str(_("Doublon de la période n°%(n)s (même employeur, mêmes dates).") % {"n": seen[identity] + 1})
+                _("Doublon de la période n°%(n)s (même employeur, mêmes dates) : comptée une seule fois.")
+                % {"n": seen[identity] + 1}
             )
             continue
         seen[identity] = index
-        if period.end > reference_date:
-            result.notes.append(str(_("Les jours postérieurs à la date de référence ne sont pas comptés.")))
         if not period.in_branch:
-            result.notes.append(
-                str(_("Employeur hors de la Branche des Télécommunications (IDCC 2148) : non comptée."))
-            )
-            continue
+            result.notes.append(_("Employeur hors de la Branche des Télécommunications (IDCC 2148) : non comptée."))
         if not period.related:
-            result.notes.append(str(_("Expérience sans rapport direct avec le CQPT visé : non comptée.")))
+            result.notes.append(_("Expérience sans rapport direct avec le CQPT visé : non comptée."))
+        if not (period.in_branch and period.related):
             continue
+        if period.hours == 0:
+            result.notes.append(_("Aucune heure déclarée sur cette période."))
         overlap_start = max(period.start, window_start)
         overlap_end = min(period.end, window_end)
         if overlap_end < overlap_start:
-            result.notes.append(str(_("En dehors des 3 dernières années : non comptée.")))
+            result.notes.append(_("En dehors des 3 dernières années : non comptée."))
             continue
+        if period.end > reference_date:
+            result.notes.append(_("Les jours postérieurs à la date de référence ne sont pas comptés."))
+        result.counted_from, result.counted_to = overlap_start, overlap_end
         result.days_in_window = (overlap_end - overlap_start).days + 1
         if result.days_in_window < result.total_days:
             result.notes.append(
-                str(
-                    _("Comptée au prorata : %(inside)s jours sur %(total)s dans la période de 3 ans.")
-                    % {"inside": result.days_in_window, "total": result.total_days}
-                )
+                _("Comptée au prorata : %(inside)s jours sur %(total)s dans la période de 3 ans.")
+                % {"inside": result.days_in_window, "total": result.total_days}
             )
         result.counted_hours = _round(Decimal(period.hours) * result.days_in_window / result.total_days)
-    counted = [r for r in results if r.counts]
-    for r in counted:
-        for other in counted:
-            if other is not r and r.period.start <= other.period.end and other.period.start <= r.period.end:
-                r.notes.append(str(_("Chevauche une autre période déclarée : AUVICOM vérifiera les heures.")))
-                break
+    _note_overlaps([r for r in results if r.counts])
     total = _round(sum((r.counted_hours for r in results), Decimal("0")))
     return EligibilityResult(
         reference_date=reference_date,
@@ -158,3 +184,12 @@ def compute_eligibility(periods: list[PeriodInput], reference_date: date) -> Eli
         periods=results,
         total_hours=total,
     )
+
+
+def _note_overlaps(counted: list[PeriodResult]) -> None:
+    """Overlapping counted periods both count (two part-time jobs are legitimate) but are pointed out."""
+    for r in counted:
+        for other in counted:
+            if other is not r and r.counted_from <= other.counted_to and other.counted_from <= r.counted_to:
+                r.notes.append(_("Chevauche une autre période déclarée : AUVICOM vérifiera les heures."))
+                break

@@ -1,23 +1,451 @@
-from django.shortcuts import render
+"""The candidate's pages: dashboard, the dossier's steps, submission, withdrawal, read-only view.
+
+Thin views: a form shapes the input, a service (or the workflow) writes, a
+message says what happened. The menu of steps and the path come from
+candidates.steps, computed on the server.
+"""
+
+import copy
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
+from cqpt_portal.audit.models import AuditEvent
+from cqpt_portal.notifications.models import Notification
 
-from ..models import Dossier
+from ..enums import EDITABLE_STATES, FINAL_STATES, AccessRoute, DossierState
+from ..forms.candidate import (
+    CandidacyForm,
+    CompanySearchForm,
+    EmploymentForm,
+    ExperiencePeriodForm,
+    FundingForm,
+    IdentityForm,
+    WithdrawalForm,
+)
+from ..models import AdmissibilityDecision, Dossier, ExperiencePeriod
+from ..services import dossier_eligibility, submission_problems
+from ..services.candidate import (
+    DossierNotEditable,
+    company_search,
+    dossier_start,
+    dossier_update_employment,
+    dossier_update_step,
+    period_delete,
+    period_save,
+)
+from ..steps import NEXT_ACTION, STEP_KEYS, dossier_steps, dossier_timeline, step_url
+from ..workflow import TransitionError, apply_transition, available_transitions
+
+# --- shared helpers ----------------------------------------------------------------------
+
+
+def load_dossier(pk: int) -> Dossier:
+    """The dossier with everything its pages read, in a bounded number of queries."""
+    return get_object_or_404(
+        Dossier.objects.select_related("candidate", "company", "cqpt", "funding_scheme").prefetch_related(
+            Prefetch("periods", queryset=ExperiencePeriod.objects.select_related("company")),
+            "documents",
+        ),
+        pk=pk,
+    )
+
+
+def current_decision(dossier: Dossier) -> AdmissibilityDecision | None:
+    """AUVICOM's decision in force, for the states that follow one."""
+    if dossier.state not in (DossierState.INCOMPLETE, DossierState.INADMISSIBLE, DossierState.ADMISSIBLE):
+        return None
+    return dossier.decisions.filter(revoked_at__isnull=True).order_by("-decided_at", "-id").first()
+
+
+def _visited_key(dossier: Dossier) -> str:
+    return f"dossier-{dossier.pk}-visited"
+
+
+def mark_visited(request, dossier: Dossier, step: str) -> None:
+    visited = set(request.session.get(_visited_key(dossier), []))
+    if step not in visited:
+        request.session[_visited_key(dossier)] = sorted(visited | {step})
+
+
+def step_context(request, dossier: Dossier, current: str, **extra) -> dict:
+    """What every step page shows: the menu, the checklist, AUVICOM's missing items, editability."""
+    problems = submission_problems(dossier, reference_date=timezone.localdate())
+    decision = current_decision(dossier)
+    steps = dossier_steps(
+        dossier,
+        problems=problems,
+        decision=decision,
+        visited=frozenset(request.session.get(_visited_key(dossier), [])),
+        current=current,
+    )
+    index = STEP_KEYS.index(current)
+    return {
+        "dossier": dossier,
+        "steps": steps,
+        "step": steps[index],
+        "previous_step": steps[index - 1] if index > 0 else None,
+        "next_step": steps[index + 1] if index + 1 < len(steps) else None,
+        "problems": problems,
+        "decision": decision,
+        "editable": dossier.state in EDITABLE_STATES,
+        **extra,
+    }
+
+
+def refuse_locked(request, dossier: Dossier, step: str):
+    messages.error(
+        request,
+        _("Ce dossier n'est plus modifiable : il est « %(state)s ». Rien n'a été enregistré.")
+        % {"state": dossier.get_state_display()},
+    )
+    return redirect(step_url(dossier, step))
+
+
+def disable_form(form) -> None:
+    for field in form.fields.values():
+        field.disabled = True
+
+
+def _after_save(request, dossier: Dossier, step: str):
+    mark_visited(request, dossier, step)
+    messages.success(request, _("Étape enregistrée."))
+    following = STEP_KEYS[STEP_KEYS.index(step) + 1]
+    return redirect(step_url(dossier, following))
+
+
+# --- dashboard ---------------------------------------------------------------------------
+
+
+def _stopped_from(dossier: Dossier) -> str:
+    """The state a withdrawn or abandoned dossier left (to show where its path stopped)."""
+    if dossier.state not in (DossierState.WITHDRAWN, DossierState.EVALUATION_ABANDONED):
+        return ""
+    return (
+        AuditEvent.objects.for_object(dossier)
+        .filter(to_state=dossier.state)
+        .order_by("-created_at", "-id")
+        .values_list("from_state", flat=True)
+        .first()
+        or ""
+    )
 
 
 @permission_required("candidates.view_candidate_dashboard")
 def dashboard(request):
-    dossiers = Dossier.objects.filter(candidate=request.user).select_related("cqpt")
-    return render(request, "candidates/candidate/dashboard.html", {"dossiers": dossiers})
+    dossiers = list(Dossier.objects.filter(candidate=request.user).select_related("cqpt"))
+    open_dossier = next((d for d in dossiers if d.state not in FINAL_STATES), None)
+    shown = open_dossier or (dossiers[0] if dossiers else None)
+    context = {
+        "dossiers": dossiers,
+        "open_dossier": open_dossier,
+        "shown": shown,
+        "notifications": list(Notification.objects.filter(recipient=request.user)[:5]),
+    }
+    if shown is not None:
+        context["timeline"] = dossier_timeline(shown, stopped_from=_stopped_from(shown))
+        context["next_action"] = NEXT_ACTION.get(shown.state, "")
+        if shown.state in EDITABLE_STATES:
+            full = load_dossier(shown.pk)
+            steps = dossier_steps(
+                full,
+                problems=submission_problems(full, reference_date=timezone.localdate()),
+                decision=current_decision(full),
+                visited=frozenset(request.session.get(_visited_key(full), [])),
+            )
+            context["steps"] = steps
+            context["resume_step"] = next((s for s in steps if s.status != "done"), steps[-1])
+    return render(request, "candidates/candidate/dashboard.html", context)
+
+
+@require_POST
+@permission_required("candidates.view_candidate_dashboard")
+def dossier_create(request):
+    try:
+        dossier = dossier_start(candidate=request.user)
+    except DossierNotEditable as error:
+        messages.error(request, error.message)
+        return redirect("candidates:dashboard")
+    messages.success(
+        request, _("Votre dossier est créé. Il est enregistré à chaque étape : vous pouvez le reprendre plus tard.")
+    )
+    return redirect("candidates:step_identity", pk=dossier.pk)
+
+
+# --- the steps ---------------------------------------------------------------------------
+
+
+def _simple_step(request, obj, *, step: str, form_class, template: str, extra=None):
+    dossier = load_dossier(obj.pk)
+    editable = dossier.state in EDITABLE_STATES
+    if request.method == "POST":
+        if not editable:
+            return refuse_locked(request, dossier, step)
+        # A copy, so that an invalid form never changes what the menu reads.
+        form = form_class(request.POST, instance=copy.copy(dossier))
+        if form.is_valid():
+            try:
+                dossier_update_step(dossier_id=dossier.pk, actor=request.user, step=step, values=form.cleaned_data)
+            except DossierNotEditable as error:
+                messages.error(request, error.message)
+                return redirect(step_url(dossier, step))
+            return _after_save(request, dossier, step)
+    else:
+        form = form_class(instance=copy.copy(dossier))
+    if not editable:
+        disable_form(form)
+    context = step_context(request, dossier, step, form=form, **(extra(dossier) if extra else {}))
+    return render(request, template, context)
+
+
+@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+def step_identity(request, obj):
+    return _simple_step(
+        request, obj, step="identity", form_class=IdentityForm, template="candidates/candidate/step_identity.html"
+    )
+
+
+@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+def step_employment(request, obj):
+    dossier = load_dossier(obj.pk)
+    editable = dossier.state in EDITABLE_STATES
+    search_form = CompanySearchForm(request.GET or None)
+    results = None
+    if search_form.is_bound and search_form.is_valid() and search_form.cleaned_data["q"]:
+        results = company_search(query=search_form.cleaned_data["q"])
+    if request.method == "POST":
+        if not editable:
+            return refuse_locked(request, dossier, "employment")
+        form = EmploymentForm(request.POST, instance=copy.copy(dossier))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                dossier_update_employment(
+                    dossier_id=dossier.pk,
+                    actor=request.user,
+                    siret=data["siret"],
+                    company_name=data["company_name"],
+                    company_idcc=data["company_idcc"],
+                    values=data,
+                )
+            except DossierNotEditable as error:
+                messages.error(request, error.message)
+                return redirect(step_url(dossier, "employment"))
+            return _after_save(request, dossier, "employment")
+    else:
+        initial = {}
+        chosen = request.GET.get("siret", "")
+        if chosen.isdigit() and len(chosen) == 14:
+            initial["siret"] = chosen
+        form = EmploymentForm(instance=copy.copy(dossier), initial=initial)
+    if not editable:
+        disable_form(form)
+    context = step_context(request, dossier, "employment", form=form, search_form=search_form, results=results)
+    return render(request, "candidates/candidate/step_employment.html", context)
+
+
+@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+def step_candidacy(request, obj):
+    return _simple_step(
+        request, obj, step="candidacy", form_class=CandidacyForm, template="candidates/candidate/step_candidacy.html"
+    )
+
+
+def _funding_extra(dossier):
+    return {"schemes": FundingForm(instance=dossier).fields["funding_scheme"].queryset}
+
+
+@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+def step_funding(request, obj):
+    return _simple_step(
+        request,
+        obj,
+        step="funding",
+        form_class=FundingForm,
+        template="candidates/candidate/step_funding.html",
+        extra=_funding_extra,
+    )
+
+
+def _experience_context(request, dossier, form, editing=None):
+    libre = dossier.access_route == AccessRoute.ACCES_LIBRE
+    return step_context(
+        request,
+        dossier,
+        "experience",
+        form=form,
+        editing=editing,
+        periods=list(dossier.periods.all()),
+        eligibility=dossier_eligibility(dossier, reference_date=timezone.localdate()),
+        is_acces_libre=libre,
+        is_contract_route=dossier.access_route in (AccessRoute.CONTRAT_PRO, AccessRoute.PERIODE_PRO),
+    )
+
+
+def _save_period(request, dossier, form, period_id=None):
+    try:
+        period_save(dossier_id=dossier.pk, actor=request.user, values=form.cleaned_data, period_id=period_id)
+    except DossierNotEditable as error:
+        messages.error(request, error.message)
+        return redirect(step_url(dossier, "experience"))
+    mark_visited(request, dossier, "experience")
+    messages.success(request, _("Période enregistrée."))
+    return redirect(step_url(dossier, "experience"))
+
+
+@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+def step_experience(request, obj):
+    dossier = load_dossier(obj.pk)
+    editable = dossier.state in EDITABLE_STATES
+    if request.method == "POST":
+        if not editable:
+            return refuse_locked(request, dossier, "experience")
+        form = ExperiencePeriodForm(request.POST, instance=ExperiencePeriod(dossier=dossier))
+        if form.is_valid():
+            return _save_period(request, dossier, form)
+    else:
+        form = ExperiencePeriodForm() if editable else None
+    return render(request, "candidates/candidate/step_experience.html", _experience_context(request, dossier, form))
+
+
+@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+def period_edit(request, obj, period_pk):
+    dossier = load_dossier(obj.pk)
+    period = next((p for p in dossier.periods.all() if p.pk == period_pk), None)
+    if period is None:
+        raise Http404
+    editable = dossier.state in EDITABLE_STATES
+    if request.method == "POST":
+        if not editable:
+            return refuse_locked(request, dossier, "experience")
+        form = ExperiencePeriodForm(request.POST, instance=copy.copy(period))
+        if form.is_valid():
+            return _save_period(request, dossier, form, period_id=period.pk)
+    else:
+        form = ExperiencePeriodForm(instance=copy.copy(period))
+    if not editable:
+        disable_form(form)
+    return render(
+        request,
+        "candidates/candidate/step_experience.html",
+        _experience_context(request, dossier, form, editing=period),
+    )
+
+
+@require_POST
+@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+def period_remove(request, obj, period_pk):
+    try:
+        period_delete(dossier_id=obj.pk, actor=request.user, period_id=period_pk)
+    except DossierNotEditable as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Période supprimée."))
+    return redirect(step_url(obj, "experience"))
+
+
+# --- review and submission, withdrawal -----------------------------------------------------
+
+
+@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+def step_review(request, obj):
+    dossier = load_dossier(obj.pk)
+    if request.method == "POST":
+        try:
+            dossier = apply_transition(dossier_id=dossier.pk, name="submit", actor=request.user)
+        except TransitionError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(step_url(dossier, "review"))
+        messages.success(
+            request,
+            _("Votre dossier est déposé auprès d'AUVICOM sous le numéro %(number)s.") % {"number": dossier.number},
+        )
+        return redirect("candidates:dossier_detail", pk=dossier.pk)
+    context = step_context(request, dossier, "review")
+    transitions = {t.name: t for t in available_transitions(request.user, dossier)}
+    context.update(
+        eligibility=dossier_eligibility(dossier, reference_date=timezone.localdate()),
+        is_acces_libre=dossier.access_route == AccessRoute.ACCES_LIBRE,
+        submit=transitions.get("submit") if not context["problems"] else None,
+        can_withdraw="withdraw" in transitions,
+    )
+    return render(request, "candidates/candidate/step_review.html", context)
+
+
+@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+def dossier_withdraw(request, obj):
+    dossier = obj
+    if not any(t.name == "withdraw" for t in available_transitions(request.user, dossier)):
+        messages.error(
+            request,
+            _("Ce dossier ne peut plus être retiré : il est « %(state)s ».") % {"state": dossier.get_state_display()},
+        )
+        return redirect("candidates:dossier_detail", pk=dossier.pk)
+    form = WithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply_transition(
+                dossier_id=dossier.pk, name="withdraw", actor=request.user, comment=form.cleaned_data["reason"]
+            )
+        except TransitionError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Votre candidature est retirée."))
+            return redirect("candidates:dashboard")
+    return render(request, "candidates/candidate/withdraw.html", {"dossier": dossier, "form": form})
+
+
+# --- read-only view ----------------------------------------------------------------------
+
+
+def state_history(dossier: Dossier) -> list[dict]:
+    """The candidate's simple history: each change of state, with its date (not the staff's trail)."""
+    events = AuditEvent.objects.for_object(dossier).exclude(to_state="").order_by("created_at", "id")
+    labels = dict(DossierState.choices)
+    return [
+        {"at": e.created_at, "state": labels.get(e.to_state, e.to_state), "code": e.to_state}
+        for e in events.only("created_at", "to_state")
+    ]
 
 
 @permission_required("candidates.view_dossier", lookup=(Dossier, "pk"))
 def dossier_detail(request, obj):
-    return render(request, "candidates/candidate/dossier_detail.html", {"dossier": obj})
+    dossier = load_dossier(obj.pk)
+    transitions = {t.name: t for t in available_transitions(request.user, dossier)}
+    context = {
+        "dossier": dossier,
+        "decision": current_decision(dossier),
+        "history": state_history(dossier),
+        "is_acces_libre": dossier.access_route == AccessRoute.ACCES_LIBRE,
+        "eligibility": dossier_eligibility(dossier, reference_date=timezone.localdate()),
+        "editable": dossier.state in EDITABLE_STATES and dossier.candidate_id == request.user.pk,
+        "can_withdraw": "withdraw" in transitions,
+        "next_action": NEXT_ACTION.get(dossier.state, "") if dossier.candidate_id == request.user.pk else "",
+        "first_step_url": step_url(dossier, "identity"),
+    }
+    return render(request, "candidates/candidate/dossier_detail.html", context)
 
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
+    path("dossier/nouveau/", dossier_create, name="dossier_create"),
     path("dossier/<int:pk>/", dossier_detail, name="dossier_detail"),
+    path("dossier/<int:pk>/identite/", step_identity, name="step_identity"),
+    path("dossier/<int:pk>/employeur/", step_employment, name="step_employment"),
+    path("dossier/<int:pk>/candidature/", step_candidacy, name="step_candidacy"),
+    path("dossier/<int:pk>/financement/", step_funding, name="step_funding"),
+    path("dossier/<int:pk>/experience/", step_experience, name="step_experience"),
+    path("dossier/<int:pk>/experience/<int:period_pk>/", period_edit, name="period_edit"),
+    path("dossier/<int:pk>/experience/<int:period_pk>/supprimer/", period_remove, name="period_delete"),
+    path("dossier/<int:pk>/deposer/", step_review, name="step_review"),
+    path("dossier/<int:pk>/retirer/", dossier_withdraw, name="dossier_withdraw"),
 ]

@@ -1,0 +1,266 @@
+"""The candidate's side computed on the server: the menu of steps and the path (timeline).
+
+Pages only render what these functions return, so the menu, the statuses and
+the "what next" sentence are the same on every page and testable without HTML.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .enums import EDITABLE_STATES, AccessRoute, DossierState
+from .models import AdmissibilityDecision, Dossier
+from .services import Problem
+
+DONE = "done"
+TODO = "todo"
+ATTENTION = "attention"
+
+STATUS_LABELS = {
+    DONE: _("Complété"),
+    TODO: _("À faire"),
+    ATTENTION: _("À corriger"),
+}
+
+
+@dataclass(frozen=True)
+class StepDefinition:
+    key: str
+    label: Promise
+    url_name: str
+
+
+# Keys are those of services.dossier.submission_problems; "review" is the final page.
+STEP_DEFINITIONS = [
+    StepDefinition("identity", _("Identité et coordonnées"), "candidates:step_identity"),
+    StepDefinition("employment", _("Employeur et contrat"), "candidates:step_employment"),
+    StepDefinition("candidacy", _("Voie d'accès et CQPT visé"), "candidates:step_candidacy"),
+    StepDefinition("funding", _("Financement"), "candidates:step_funding"),
+    StepDefinition("experience", _("Expérience professionnelle"), "candidates:step_experience"),
+    StepDefinition("documents", _("Pièces justificatives"), "candidates:step_documents"),
+    StepDefinition("review", _("Vérifier et déposer"), "candidates:step_review"),
+]
+STEP_KEYS = [s.key for s in STEP_DEFINITIONS]
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    number: int
+    label: str
+    url: str
+    status: str
+    is_current: bool
+    problems: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+def step_url(dossier: Dossier, key: str) -> str:
+    definition = next(s for s in STEP_DEFINITIONS if s.key == key)
+    return reverse(definition.url_name, args=[dossier.pk])
+
+
+def _filled(dossier: Dossier, key: str) -> bool:
+    """Whether the candidate has already typed something in this step (names are prefilled, so not counted)."""
+    if key == "identity":
+        return bool(dossier.birth_date or dossier.phone or dossier.address or dossier.city)
+    if key == "employment":
+        return bool(dossier.company_id or dossier.contract_type or dossier.contract_start)
+    if key == "candidacy":
+        return bool(dossier.access_route or dossier.cqpt_id)
+    if key == "funding":
+        return bool(dossier.funding_scheme_id or dossier.working_time)
+    if key == "experience":
+        return bool(dossier.periods.all())
+    if key == "documents":
+        return bool(dossier.documents.all())
+    return False
+
+
+def _flagged_steps(decision: AdmissibilityDecision | None) -> set[str]:
+    """Steps named by AUVICOM's missing items (a step key, or {"step": key}); free text flags the review page."""
+    flagged: set[str] = set()
+    if decision is None:
+        return flagged
+    for item in decision.missing_items or []:
+        key = item.get("step") if isinstance(item, dict) else item
+        flagged.add(key if key in STEP_KEYS else "review")
+    return flagged
+
+
+def dossier_steps(
+    dossier: Dossier,
+    *,
+    problems: list[Problem],
+    decision: AdmissibilityDecision | None = None,
+    visited: frozenset[str] | set[str] = frozenset(),
+    current: str = "",
+) -> list[Step]:
+    """The menu: each step with its label, URL and status (done / to do / needs attention).
+
+    A step needs attention when the checklist reports a problem for it after the
+    candidate has filled or visited it, or when AUVICOM's "incomplete" decision
+    points at it; it is done when it has content and no problem.
+    """
+    by_step: dict[str, list[str]] = {}
+    for problem in problems:
+        by_step.setdefault(problem.step, []).append(str(problem.message))
+    flagged = _flagged_steps(decision) if dossier.state == DossierState.INCOMPLETE else set()
+    editable = dossier.state in EDITABLE_STATES
+    steps = []
+    for number, definition in enumerate(STEP_DEFINITIONS, start=1):
+        key = definition.key
+        step_problems = tuple(by_step.get(key, []))
+        note = ""
+        if key == "review":
+            if not editable:
+                status = DONE
+            elif dossier.state == DossierState.INCOMPLETE or "review" in flagged:
+                status = ATTENTION
+            else:
+                status = TODO
+        elif not editable and not step_problems:
+            status = DONE
+        elif key == "experience" and dossier.access_route in (AccessRoute.CONTRAT_PRO, AccessRoute.PERIODE_PRO):
+            status = ATTENTION if step_problems else DONE
+            note = str(_("Facultatif pour votre voie d'accès"))
+        else:
+            touched = _filled(dossier, key) or key in visited
+            if key in flagged or (step_problems and touched):
+                status = ATTENTION
+            elif touched and not step_problems:
+                status = DONE
+            else:
+                status = TODO
+        steps.append(
+            Step(
+                key=key,
+                number=number,
+                label=str(definition.label),
+                url=reverse(definition.url_name, args=[dossier.pk]),
+                status=status,
+                is_current=key == current,
+                problems=step_problems,
+                note=note,
+            )
+        )
+    return steps
+
+
+# --- the path, as the candidate sees it --------------------------------------------------
+
+STAGES = [
+    ("filed", _("Dépôt du dossier")),
+    ("admissibility", _("Recevabilité (AUVICOM)")),
+    ("evaluator", _("Organisme évaluateur")),
+    ("evidence", _("Dossier de preuves")),
+    ("quiz", _("Quiz")),
+    ("workplace", _("Mise en situation de travail réelle")),
+    ("cpne", _("Décision de la CPNE")),
+    ("certificate", _("Certificat")),
+]
+STAGE_KEYS = [key for key, _label in STAGES]
+
+# For each state: the stage being worked on, and whether that stage failed there.
+_STATE_STAGE = {
+    DossierState.DRAFT: ("filed", False),
+    DossierState.INCOMPLETE: ("filed", False),
+    DossierState.SUBMITTED: ("admissibility", False),
+    DossierState.UNDER_REVIEW: ("admissibility", False),
+    DossierState.INADMISSIBLE: ("admissibility", True),
+    DossierState.ADMISSIBLE: ("evaluator", False),
+    DossierState.EVALUATOR_ASSIGNED: ("evidence", False),
+    DossierState.IN_EVALUATION: ("evidence", False),
+    DossierState.EVALUATION_COMPLETE: ("cpne", False),
+    DossierState.TRANSMITTED_TO_CPNE: ("cpne", False),
+    DossierState.NOT_AWARDED: ("cpne", True),
+    DossierState.AWARDED: ("certificate", False),
+}
+
+NEXT_ACTION = {
+    DossierState.DRAFT: _(
+        "Complétez chaque étape de votre dossier, puis déposez-le auprès d'AUVICOM depuis la page « Vérifier et déposer »."
+    ),
+    DossierState.SUBMITTED: _(
+        "Votre dossier est déposé : AUVICOM va examiner sa recevabilité administrative, vous n'avez rien à faire pour l'instant."
+    ),
+    DossierState.UNDER_REVIEW: _(
+        "AUVICOM examine votre dossier : vous serez prévenu(e) de sa décision par e-mail et sur ce portail."
+    ),
+    DossierState.INCOMPLETE: _(
+        "AUVICOM a jugé votre dossier incomplet : complétez les éléments demandés, puis déposez-le à nouveau."
+    ),
+    DossierState.ADMISSIBLE: _(
+        "Votre dossier est recevable : AUVICOM va vous orienter vers un organisme évaluateur, qui vous contactera."
+    ),
+    DossierState.INADMISSIBLE: _(
+        "Votre dossier a été déclaré irrecevable ; le motif figure ci-dessous. Vous pourrez déposer une nouvelle candidature si votre situation change."
+    ),
+    DossierState.EVALUATOR_ASSIGNED: _(
+        "Votre évaluateur va vous contacter pour préparer les trois phases de l'évaluation."
+    ),
+    DossierState.IN_EVALUATION: _(
+        "Votre évaluation est en cours : constituez votre dossier de preuves, passez le quiz et préparez la mise en situation avec votre évaluateur."
+    ),
+    DossierState.EVALUATION_COMPLETE: _(
+        "Les trois phases sont terminées : vos résultats vont être transmis à la CPNE."
+    ),
+    DossierState.TRANSMITTED_TO_CPNE: _(
+        "Vos résultats sont entre les mains de la CPNE, qui décidera lors de sa prochaine réunion."
+    ),
+    DossierState.AWARDED: _("Félicitations, le CQPT vous est délivré : votre certificat est disponible."),
+    DossierState.NOT_AWARDED: _(
+        "La CPNE n'a pas délivré le CQPT ; sa décision et ses motifs vous ont été communiqués."
+    ),
+    DossierState.WITHDRAWN: _(
+        "Vous avez retiré cette candidature. Vous pouvez en commencer une nouvelle quand vous le souhaitez."
+    ),
+    DossierState.EVALUATION_ABANDONED: _(
+        "L'évaluation a été abandonnée. Vous pouvez commencer une nouvelle candidature quand vous le souhaitez."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: str
+    status: str  # "done", "current", "failed", "stopped" or "todo"
+
+
+def dossier_timeline(dossier: Dossier, *, stopped_from: str = "") -> list[Stage]:
+    """The path from filing to the certificate, and where this dossier stands on it.
+
+    For a withdrawn or abandoned dossier, `stopped_from` is the state it left
+    (from the audit trail), so the timeline shows where it stopped.
+    """
+    state = dossier.state
+    stopped = state in (DossierState.WITHDRAWN, DossierState.EVALUATION_ABANDONED)
+    position, failed = _STATE_STAGE.get(stopped_from if stopped else state, ("filed", False))
+    index = STAGE_KEYS.index(position)
+    stages = []
+    for i, (key, label) in enumerate(STAGES):
+        if i < index:
+            status = "done"
+        elif i == index:
+            if stopped:
+                status = "stopped"
+            elif failed:
+                status = "failed"
+            elif state == DossierState.AWARDED:
+                status = "done"
+            else:
+                status = "current"
+        else:
+            status = "todo"
+        # The three phases run side by side during the evaluation.
+        if state == DossierState.IN_EVALUATION and key in ("quiz", "workplace"):
+            status = "current"
+        stages.append(Stage(key=key, label=str(label), status=status))
+    return stages

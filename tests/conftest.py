@@ -1,5 +1,3 @@
-import os
-
 import pytest
 from django.test import Client
 
@@ -16,10 +14,11 @@ def _portal_test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    if not os.environ.get("CELERY_WORKER_TESTS"):
-        from cqpt_portal.celery import app
+    # Tasks run in-process; the worker tests (tests/notifications/test_worker_integration.py)
+    # turn this off for themselves so that the web side publishes to Redis.
+    from cqpt_portal.celery import app
 
-        app.conf.task_always_eager = True
+    app.conf.task_always_eager = True
 
 
 @pytest.fixture(autouse=True)

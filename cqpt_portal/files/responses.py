@@ -26,6 +26,10 @@ def private_file_response(field_file, *, content_type: str, download_name: str, 
         response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = header
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
+    )
+    # The site is DENY by default; a document may be shown inline in the portal's own review page.
+    response["X-Frame-Options"] = "SAMEORIGIN"
     response["Cache-Control"] = "private, no-store"
     return response

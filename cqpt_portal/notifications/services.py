@@ -43,8 +43,8 @@ def _enqueue(notification_id: int) -> None:
 
     try:
         send_notification.delay(notification_id)
-    except Exception:  # noqa: BLE001 - the broker is down: the outbox sweep will send it
-        logger.warning("Broker unavailable; notification %s left for the outbox sweep", notification_id)
+    except Exception as exc:  # noqa: BLE001 - the broker is down: the outbox sweep will send it
+        logger.warning("Broker unavailable (%s); notification %s left for the outbox sweep", exc, notification_id)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -59,7 +59,9 @@ def notification_deliver(*, notification_id: int) -> str:
     """
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            # of=("self",): lock the notification only; locking the recipient too would
+            # make a second notification of the same user "locked" and skip it.
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
             .filter(pk=notification_id, state=NotificationState.PENDING, next_attempt_at__lte=timezone.now())
             .first()

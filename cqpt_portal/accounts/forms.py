@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cqpt_portal.catalogue.validators import normalize_siret, validate_siret
 
-from .enums import Role
+from .enums import EVALUATOR_ROLES, Role
 from .models import User
 
 
@@ -20,6 +21,24 @@ class LoginForm(AuthenticationForm):
             "Ce compte n'est pas encore activé : suivez le lien reçu par e-mail pour confirmer votre adresse."
         ),
     }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login" and self._is_unconfirmed_with_right_password():
+                # Only who knows the password learns that the account waits for its confirmation.
+                raise ValidationError(self.error_messages["inactive"], code="inactive") from None
+            raise
+
+    def _is_unconfirmed_with_right_password(self) -> bool:
+        if self.request is not None and getattr(self.request, "axes_locked_out", False):
+            return False
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not email or not password:
+            return False
+        user = User.objects.filter(email__iexact=email, is_active=False, email_confirmed_at__isnull=True).first()
+        return user is not None and user.check_password(password)
 
 
 class RegistrationForm(forms.Form):
@@ -62,10 +81,10 @@ class RegistrationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean_company_siret(self):
-        value = normalize_siret(self.cleaned_data.get("company_siret", ""))
-        if value:
-            validate_siret(value)
-        return value
+        return normalize_siret(self.cleaned_data.get("company_siret", ""))
+
+    def clean_company_name(self):
+        return self.cleaned_data.get("company_name", "").strip()
 
     def clean(self):
         cleaned = super().clean()
@@ -83,10 +102,19 @@ class RegistrationForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         if cleaned.get("role") == Role.EMPLOYER:
-            if not cleaned.get("company_siret") and "company_siret" not in self.errors:
+            siret = cleaned.get("company_siret", "")
+            if not siret:
                 self.add_error("company_siret", _("Indiquez le SIRET de votre entreprise."))
+            else:
+                try:
+                    validate_siret(siret)
+                except ValidationError as error:
+                    self.add_error("company_siret", error)
             if not cleaned.get("company_name"):
                 self.add_error("company_name", _("Indiquez la raison sociale de votre entreprise."))
+        else:
+            # A candidate does not act for a company: whatever was typed there is ignored.
+            cleaned["company_siret"] = cleaned["company_name"] = ""
         return cleaned
 
 
@@ -111,3 +139,45 @@ class LanguageForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Langue des e-mails et du portail"), choices=[("fr", "Français"), ("en", "English")]
     )
+
+
+class StaffUserCreationForm(AdminUserCreationForm):
+    """The administrator's form for accounts nobody creates themselves (AUVICOM, evaluators, CPNE, admins)."""
+
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "role", "company", "evaluator_organisation")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("Un compte existe déjà avec cette adresse."), code="duplicate_email")
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role == Role.EMPLOYER and not cleaned.get("company"):
+            self.add_error("company", _("Un employeur agit pour une entreprise : choisissez-la."))
+        if role in EVALUATOR_ROLES and not cleaned.get("evaluator_organisation"):
+            self.add_error(
+                "evaluator_organisation", _("Un évaluateur appartient à un organisme évaluateur : choisissez-le.")
+            )
+        if role != Role.EMPLOYER:
+            cleaned["company"] = None
+        if role not in EVALUATOR_ROLES:
+            cleaned["evaluator_organisation"] = None
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if user.role == Role.EMPLOYER:
+            # Created by an administrator, who vouches for the link with the company.
+            user.company_verified_at = timezone.now()
+        if user.role == Role.ADMIN:
+            # Same as the demo administrator: full rights in the Django admin (which asks for TOTP).
+            user.is_staff = user.is_superuser = True
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user

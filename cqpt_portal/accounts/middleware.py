@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -6,7 +8,10 @@ _EXEMPT_PREFIXES = ("/static/", "/i18n/", "/favicon")
 
 
 class SecondFactorRequiredMiddleware:
-    """Staff roles and administrators must pass TOTP before anything else, the admin included."""
+    """Staff roles and administrators must pass TOTP before anything else, the Django admin included.
+
+    Runs after django_otp's OTPMiddleware, which sets `user.is_verified()`.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -14,11 +19,8 @@ class SecondFactorRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.needs_second_factor and not user.is_verified():
-            exempt = (
-                reverse("accounts:otp_verify"),
-                reverse("accounts:otp_setup"),
-                reverse("accounts:logout"),
-            )
+            verify = reverse("accounts:otp_verify")
+            exempt = (verify, reverse("accounts:otp_setup"), reverse("accounts:logout"))
             if not request.path.startswith(_EXEMPT_PREFIXES) and request.path not in exempt:
-                return redirect(f"{reverse('accounts:otp_verify')}?next={request.get_full_path()}")
+                return redirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -30,10 +30,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -44,6 +41,7 @@ urlpatterns = [
     path("double-authentification/", views.otp_verify, name="otp_verify"),
     path("double-authentification/configurer/", views.otp_setup, name="otp_setup"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("employeur-en-attente/", views.employer_pending, name="employer_pending"),
     path("administration/", views.admin_dashboard, name="admin_dashboard"),
     path("profil/", views.profile, name="profile"),
 ]

@@ -1,6 +1,8 @@
+import base64
 from urllib.parse import urlencode
 
 import segno
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -11,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user
@@ -24,15 +26,21 @@ from cqpt_portal.accounts.decorators import permission_required
 from .enums import AUVICOM_ROLES, CPNE_ROLES, EVALUATOR_ROLES, Role
 from .forms import LanguageForm, LoginForm, OtpTokenForm, PortalPasswordResetForm, RegistrationForm
 from .models import User
-from .services import password_reset_notify, user_confirm_email, user_register
+from .services import password_reset_request, safe_next_path, user_confirm_email, user_register
 from .tokens import email_confirmation_token
 
+# Per client address, and per e-mail typed in the form (registration, reset).
 _throttle_ip = ratelimit(key="ip", rate="60/h", method="POST", block=True)
 _throttle_email = ratelimit(key="post:email", rate="5/h", method="POST", block=True)
 
 
 def ratelimited(request, exception=None):
+    """RATELIMIT_VIEW: the French 'too many attempts' page."""
     return render(request, "accounts/throttled.html", status=429)
+
+
+def _with_next(path: str, next_path: str) -> str:
+    return f"{path}?{urlencode({'next': next_path})}" if next_path else path
 
 
 @method_decorator(_throttle_ip, name="post")
@@ -48,6 +56,7 @@ class LoginView(auth_views.LoginView):
 def register(request):
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
+    next_path = safe_next_path(request.GET.get("next"))
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -58,32 +67,39 @@ def register(request):
             last_name=data["last_name"],
             role=data["role"],
             language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("fr", "en") else "fr",
-            company_siret=data.get("company_siret", ""),
-            company_name=data.get("company_name", ""),
+            company_siret=data["company_siret"],
+            company_name=data["company_name"],
+            next_path=next_path,
         )
+        # Same page whether the address was free or not: nothing to enumerate.
         request.session["registration_email"] = data["email"]
-        nxt = request.GET.get("next", "")
-        url = reverse("accounts:register_done")
-        if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-            url = f"{url}?{urlencode({'next': nxt})}"
-        return redirect(url)
-    return render(request, "accounts/register.html", {"form": form})
+        return redirect(_with_next(reverse("accounts:register_done"), next_path))
+    return render(request, "accounts/register.html", {"form": form, "next": next_path})
 
 
 def register_done(request):
-    return render(request, "accounts/register_done.html", {"email": request.session.get("registration_email", "")})
+    return render(
+        request,
+        "accounts/register_done.html",
+        {"email": request.session.get("registration_email", ""), "next": safe_next_path(request.GET.get("next"))},
+    )
 
 
+@require_http_methods(["GET", "POST"])
 def confirm_email(request, uidb64, token):
+    """GET shows a button, POST confirms: mail scanners that open links do not use up the single-use link."""
     try:
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         user = None
     if user is None or not email_confirmation_token.check_token(user, token):
         return render(request, "accounts/confirm_email_invalid.html", status=400)
+    next_path = safe_next_path(request.POST.get("next") or request.GET.get("next"))
+    if request.method == "GET":
+        return render(request, "accounts/confirm_email.html", {"email": user.email, "next": next_path})
     user_confirm_email(user=user)
     messages.success(request, _("Votre adresse est confirmée : vous pouvez vous connecter."))
-    return redirect("accounts:login")
+    return redirect(_with_next(reverse("accounts:login"), next_path))
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -97,18 +113,20 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        # Django's form e-mails synchronously; we go through the outbox instead.
-        from django.contrib.auth.tokens import default_token_generator
-        from django.utils.encoding import force_bytes
-        from django.utils.http import urlsafe_base64_encode
-
-        for user in form.get_users(form.cleaned_data["email"]):
-            link = reverse(
-                "accounts:password_reset_confirm",
-                args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
-            )
-            password_reset_notify(user=user, link=link)
+        # Django's form e-mails synchronously and would bypass the outbox.
+        password_reset_request(email=form.cleaned_data["email"])
         return redirect(self.success_url)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever proved they own the address may log in at once, even if the account was locked.
+        axes_reset(username=self.user.email.lower())
+        return response
 
 
 @login_required
@@ -117,6 +135,8 @@ def dashboard(request):
     user = request.user
     if user.is_administrator:
         return redirect("accounts:admin_dashboard")
+    if user.role == Role.EMPLOYER and not user.is_verified_employer:
+        return redirect("accounts:employer_pending")
     targets = {
         Role.CANDIDATE: "candidates:dashboard",
         Role.EMPLOYER: "candidates:employer_dashboard",
@@ -133,9 +153,21 @@ def dashboard(request):
     raise PermissionDenied
 
 
+@login_required
+def employer_pending(request):
+    """What a self-registered employer sees until an administrator has verified their link with the company."""
+    user = request.user
+    if user.role != Role.EMPLOYER or user.is_verified_employer:
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/employer_pending.html", {"company": user.company})
+
+
 @permission_required("accounts.view_admin_dashboard")
 def admin_dashboard(request):
-    return render(request, "accounts/admin_dashboard.html")
+    pending_employers = User.objects.filter(
+        role=Role.EMPLOYER, is_active=True, company_verified_at__isnull=True
+    ).count()
+    return render(request, "accounts/admin_dashboard.html", {"pending_employers": pending_employers})
 
 
 @login_required
@@ -153,10 +185,14 @@ def profile(request):
 
 
 def _safe_next(request, default="accounts:dashboard"):
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        return nxt
-    return reverse(default)
+    return safe_next_path(request.POST.get("next") or request.GET.get("next")) or reverse(default)
+
+
+def _otp_refused_message(device) -> str:
+    allowed, info = device.verify_is_allowed()
+    if not allowed and info and "failure_count" in info:
+        return _("Trop de codes erronés : attendez quelques secondes avant de réessayer.")
+    return _("Ce code est incorrect ou a expiré. Saisissez le code affiché maintenant par votre application.")
 
 
 @login_required
@@ -167,18 +203,15 @@ def otp_verify(request):
         return redirect(_safe_next(request))
     devices = list(devices_for_user(user, confirmed=True))
     if not devices:
-        return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': _safe_next(request)})}")
+        return redirect(_with_next(reverse("accounts:otp_setup"), _safe_next(request)))
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
         for device in devices:
-            allowed, _info = device.verify_is_allowed()
-            if allowed and device.verify_token(token):
+            if device.verify_token(token):  # checks the device's throttling itself
                 otp_login(request, device)
                 return redirect(_safe_next(request))
-        form.add_error(
-            "token", _("Ce code est incorrect ou a expiré. Saisissez le code affiché maintenant par votre application.")
-        )
+        form.add_error("token", _otp_refused_message(devices[0]))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -187,6 +220,7 @@ def otp_verify(request):
 def otp_setup(request):
     user = request.user
     if not user.needs_second_factor or any(devices_for_user(user, confirmed=True)):
+        # Enrolment is for a first device only: replacing one goes through an administrator.
         return redirect(_safe_next(request))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -199,17 +233,17 @@ def otp_setup(request):
             otp_login(request, device)
             messages.success(request, _("La double authentification est activée sur votre compte."))
             return redirect(_safe_next(request))
-        form.add_error(
-            "token", _("Ce code est incorrect ou a expiré. Saisissez le code affiché maintenant par votre application.")
-        )
+        form.add_error("token", _otp_refused_message(device))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code de configuration"))
-    import base64
-
-    secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
         "accounts/otp_setup.html",
-        {"form": form, "qr_svg": qr_svg, "secret": secret, "next": _safe_next(request)},
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": base64.b32encode(device.bin_key).decode(),
+            "next": _safe_next(request),
+        },
     )
 
 

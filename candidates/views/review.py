@@ -1,22 +1,249 @@
-from django.shortcuts import render
-from django.urls import path
+"""AUVICOM's admissibility review: the queue (with its CSV export), the review page, the decisions.
+
+Views are thin: the filters live in candidates.filters, the reads in
+candidates.selectors and candidates.services.review, every state change in
+candidates.workflow.apply_transition.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
+from cqpt_portal.audit.selectors import audit_events_for
 
+from ..enums import AccessRoute, DossierState
+from ..filters import ReviewQueueFilter
+from ..forms.review import TRANSITION_FORMS
 from ..models import Dossier
+from ..selectors import dossier_for_review, latest_submission, queue_age_days, review_queue_base
+from ..services.review import review_sheet
+from ..workflow import TransitionError, apply_transition, available_transitions
+
+PAGE_SIZE = 25
+EXPORT_CHUNK_SIZE = 2000
+
+SUCCESS_MESSAGES = {
+    "claim": gettext_lazy("Vous avez pris en charge ce dossier."),
+    "release": gettext_lazy("Le dossier est remis dans la file."),
+    "declare_admissible": gettext_lazy("Le dossier est déclaré recevable ; le candidat est prévenu."),
+    "declare_incomplete": gettext_lazy("Le dossier est déclaré incomplet ; le candidat est prévenu de ce qui manque."),
+    "declare_inadmissible": gettext_lazy("Le dossier est déclaré irrecevable ; le candidat est prévenu."),
+    "correct_decision": gettext_lazy(
+        "La décision est corrigée ; la précédente est annulée et le candidat est prévenu."
+    ),
+}
+
+
+def _query_string(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @permission_required("candidates.view_auvicom_dashboard")
 def auvicom_dashboard(request):
-    return render(request, "candidates/review/dashboard.html")
+    """The review queue: filtered, sorted, 25 a page, one COUNT and one page of rows."""
+    filterset = ReviewQueueFilter(request.GET, queryset=review_queue_base(), request=request)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = []
+    for dossier in page_obj:
+        rows.append(
+            {
+                "dossier": dossier,
+                "age": queue_age_days(dossier.submitted_at, today=today),
+                "actions": [t for t in available_transitions(request.user, dossier) if t.name == "claim"],
+            }
+        )
+    return render(
+        request,
+        "candidates/review/dashboard.html",
+        {
+            "filterset": filterset,
+            "page_obj": page_obj,
+            "rows": rows,
+            "query_string": _query_string(request),
+        },
+    )
 
 
-@permission_required("candidates.view_dossier", lookup=(Dossier, "pk"))
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    """A CSV cell that Excel will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _export_rows(queryset):
+    writer = csv.writer(_Echo(), delimiter=";")
+    states = dict(DossierState.choices)
+    routes = dict(AccessRoute.choices)
+    today = timezone.localdate()
+    yield "\ufeff"  # BOM: French Excel then reads the file as UTF-8
+    yield writer.writerow(
+        [
+            _("Numéro"),
+            _("Nom"),
+            _("Prénom"),
+            _("E-mail"),
+            _("CQPT"),
+            _("Voie d'accès"),
+            _("Entreprise"),
+            _("SIRET"),
+            _("État"),
+            _("Instructeur"),
+            _("Déposé le"),
+            _("Ancienneté (jours)"),
+        ]
+    )
+    rows = queryset.values_list(
+        "number",
+        "last_name",
+        "first_name",
+        "candidate__email",
+        "cqpt__title",
+        "access_route",
+        "company__name",
+        "company__siret",
+        "state",
+        "reviewer__first_name",
+        "reviewer__last_name",
+        "reviewer__email",
+        "submitted_at",
+    )
+    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        (number, last, first, email, cqpt, route, company, siret, state, r_first, r_last, r_email, submitted) = row
+        reviewer = f"{r_first or ''} {r_last or ''}".strip() or (r_email or "")
+        yield writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    number,
+                    last,
+                    first,
+                    email,
+                    cqpt,
+                    routes.get(route, route),
+                    company,
+                    siret,
+                    states.get(state, state),
+                    reviewer,
+                    timezone.localtime(submitted).strftime("%d/%m/%Y %H:%M") if submitted else "",
+                    queue_age_days(submitted, today=today),
+                )
+            ]
+        )
+
+
+@permission_required("candidates.view_review_queue")
+def review_export(request):
+    """The filtered queue as CSV (semicolons, UTF-8 with BOM), streamed in chunks."""
+    filterset = ReviewQueueFilter(request.GET, queryset=review_queue_base(), request=request)
+    response = StreamingHttpResponse(_export_rows(filterset.qs), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="dossiers-auvicom-{stamp}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _render_review(request, dossier_pk: int, *, bound: tuple[str, object] | None = None):
+    try:
+        dossier = dossier_for_review(pk=dossier_pk)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+    if dossier.submitted_at is None:
+        raise Http404  # a draft has not reached AUVICOM
+    submission = latest_submission(dossier)
+    sheet = review_sheet(dossier=dossier, submission=submission) if submission else None
+    documents = list(dossier.documents.all())
+    selected = None
+    selected_id = request.GET.get("document", "")
+    if selected_id.isdigit():
+        selected = next((d for d in documents if d.pk == int(selected_id)), None)
+    actions = []
+    for transition in available_transitions(request.user, dossier):
+        form_class = TRANSITION_FORMS.get(transition.name)
+        if form_class is None:
+            continue
+        if bound is not None and bound[0] == transition.name:
+            form = bound[1]
+        else:
+            form = form_class(prefix=transition.name)
+        actions.append({"transition": transition, "form": form})
+    return render(
+        request,
+        "candidates/review/detail.html",
+        {
+            "dossier": dossier,
+            "submission": submission,
+            "sheet": sheet,
+            "documents": documents,
+            "selected_document": selected,
+            "decisions": list(dossier.decisions.all()),
+            "queue_actions": [a for a in actions if a["transition"].name in ("claim", "release")],
+            "decision_actions": [a for a in actions if a["transition"].name not in ("claim", "release")],
+            "age": queue_age_days(dossier.submitted_at, today=timezone.localdate()),
+            "audit_events": audit_events_for(dossier),
+        },
+    )
+
+
+@permission_required("candidates.view_review_queue", lookup=(Dossier, "pk"))
 def review_detail(request, obj):
-    return render(request, "candidates/review/detail.html", {"dossier": obj})
+    """The frozen submission, the checks, the documents, the history, and the decisions the user may take."""
+    return _render_review(request, obj.pk)
+
+
+@permission_required("candidates.review_dossier", lookup=(Dossier, "pk"))
+@require_POST
+def review_decide(request, obj):
+    """Apply one review transition (claim, release, a decision, a correction) through the workflow."""
+    name = request.POST.get("transition", "")
+    form_class = TRANSITION_FORMS.get(name)
+    if form_class is None:
+        messages.error(request, _("Action inconnue."))
+        return redirect("candidates:review_detail", pk=obj.pk)
+    form = form_class(request.POST, prefix=name)
+    if not form.is_valid():
+        messages.error(request, _("La décision n'est pas enregistrée : corrigez les champs signalés."))
+        return _render_review(request, obj.pk, bound=(name, form))
+    try:
+        apply_transition(
+            dossier_id=obj.pk,
+            name=name,
+            actor=request.user,
+            comment=form.cleaned_data.get("comment", "") or "",
+            data=form.transition_data(),
+        )
+    except TransitionError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("candidates:review_detail", pk=obj.pk)
+    messages.success(request, SUCCESS_MESSAGES[name])
+    if name == "release":
+        return redirect(reverse("candidates:auvicom_dashboard"))
+    return redirect("candidates:review_detail", pk=obj.pk)
 
 
 urlpatterns = [
     path("auvicom/", auvicom_dashboard, name="auvicom_dashboard"),
+    path("auvicom/export.csv", review_export, name="review_export"),
     path("auvicom/dossier/<int:pk>/", review_detail, name="review_detail"),
+    path("auvicom/dossier/<int:pk>/decide/", review_decide, name="review_decide"),
 ]

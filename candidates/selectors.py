@@ -1,0 +1,59 @@
+"""Read-side queries of the candidacy, mirroring candidates.rules for lists.
+
+The review queue is filtered by candidates.filters.ReviewQueueFilter on top of
+`review_queue_base`; every query here has a bounded number of SQL statements
+whatever the number of dossiers.
+"""
+
+from datetime import date, datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from cqpt_portal.accounts.enums import Role
+from cqpt_portal.accounts.models import User
+
+from .enums import DossierState
+from .models import AdmissibilityDecision, Dossier, DossierSubmission, ExperiencePeriod
+
+
+def review_queue_base() -> QuerySet[Dossier]:
+    """Every dossier AUVICOM has received (submitted at least once), with what a queue row shows."""
+    return (
+        Dossier.objects.filter(submitted_at__isnull=False)
+        .exclude(state=DossierState.DRAFT)
+        .select_related("cqpt", "company", "reviewer")
+    )
+
+
+def admissibility_reviewers() -> QuerySet[User]:
+    """Active AUVICOM reviewers, for the reviewer filter."""
+    return User.objects.filter(role=Role.AUVICOM_REVIEWER, is_active=True).order_by("last_name", "first_name", "pk")
+
+
+def queue_age_days(submitted_at: datetime | None, *, today: date) -> int | None:
+    """Whole days since the dossier was (last) submitted, in the portal's time zone."""
+    if submitted_at is None:
+        return None
+    return (today - timezone.localtime(submitted_at).date()).days
+
+
+def dossier_for_review(*, pk: int) -> Dossier:
+    """One dossier with everything the review page shows, in a fixed number of queries."""
+    return (
+        Dossier.objects.select_related("cqpt", "company", "reviewer", "candidate", "funding_scheme")
+        .prefetch_related(
+            Prefetch("periods", queryset=ExperiencePeriod.objects.select_related("company", "employer_reviewed_by")),
+            "documents",
+            Prefetch(
+                "decisions",
+                queryset=AdmissibilityDecision.objects.select_related("decided_by", "revoked_by", "submission"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def latest_submission(dossier: Dossier) -> DossierSubmission | None:
+    """The submission AUVICOM reviews: the last one (one query)."""
+    return dossier.submissions.order_by("-sequence").first()

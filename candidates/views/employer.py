@@ -1,12 +1,199 @@
-from django.shortcuts import render
-from django.urls import path
+"""The employer's pages, and the public page of an invitation link."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
+
+from ..enums import FINAL_STATES, InvitationState
+from ..forms.employer import InvitationForm, PeriodReviewForm
+from ..models import EmployerInvitation, ExperiencePeriod
+from ..services.employer import (
+    EmployerActionError,
+    employer_invitations,
+    employer_periods,
+    employer_shared_dossiers,
+    invitation_accept,
+    invitation_create,
+    invitation_decline,
+    invitation_problems,
+    invitation_resend,
+    invitation_revoke,
+    period_review,
+)
+
+PAGE_SIZE = 20
+
+
+def _page(request, queryset, param):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
 
 
 @permission_required("candidates.view_employer_dashboard")
 def employer_dashboard(request):
-    return render(request, "candidates/employer/dashboard.html")
+    company = request.user.company
+    return render(
+        request,
+        "candidates/employer/dashboard.html",
+        {
+            "company": company,
+            "invitations": _page(request, employer_invitations(company=company), "invitations"),
+            "periods": _page(request, employer_periods(company=company), "periodes"),
+            "shared_dossiers": _page(request, employer_shared_dossiers(company=company), "dossiers"),
+        },
+    )
 
 
-urlpatterns = [path("employeur/", employer_dashboard, name="employer_dashboard")]
+@permission_required("candidates.invite_employee")
+@require_http_methods(["GET", "POST"])
+def invitation_new(request):
+    form = InvitationForm(request.POST or None, company=request.user.company)
+    if request.method == "POST" and form.is_valid():
+        invitation = invitation_create(invited_by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Votre proposition est envoyée à %(email)s. Le lien est valable 14 jours.") % {"email": invitation.email},
+        )
+        return redirect("candidates:employer_dashboard")
+    return render(request, "candidates/employer/invitation_form.html", {"form": form})
+
+
+@permission_required("candidates.manage_invitation", lookup=(EmployerInvitation, "pk"))
+@require_POST
+def invitation_revoke_view(request, obj):
+    try:
+        invitation_revoke(invitation_id=obj.pk, actor=request.user)
+    except EmployerActionError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("La proposition à %(email)s est annulée : son lien ne fonctionne plus.") % {"email": obj.email}
+        )
+    return redirect("candidates:employer_dashboard")
+
+
+@permission_required("candidates.manage_invitation", lookup=(EmployerInvitation, "pk"))
+@require_POST
+def invitation_resend_view(request, obj):
+    try:
+        invitation_resend(invitation_id=obj.pk, actor=request.user)
+    except EmployerActionError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Le lien a été renvoyé à %(email)s.") % {"email": obj.email})
+    return redirect("candidates:employer_dashboard")
+
+
+@permission_required("candidates.confirm_period", lookup=(ExperiencePeriod, "pk"))
+@require_http_methods(["GET", "POST"])
+def period_review_view(request, obj):
+    period = obj
+    dossier = period.dossier
+    closed = dossier.state in FINAL_STATES
+    form = PeriodReviewForm(request.POST or None)
+    if request.method == "POST" and not closed and form.is_valid():
+        try:
+            period_review(
+                period_id=period.pk,
+                actor=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except EmployerActionError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Votre réponse est enregistrée ; le candidat en est informé."))
+            return redirect("candidates:employer_dashboard")
+    return render(
+        request,
+        "candidates/employer/period_review.html",
+        {"period": period, "dossier": dossier, "form": form, "closed": closed},
+    )
+
+
+# --- the invitation link (public: the token is the key) -----------------------------------
+
+
+def _invitation_by_token(token):
+    return get_object_or_404(
+        EmployerInvitation.objects.select_related("company", "cqpt", "invited_by", "dossier"), token=token
+    )
+
+
+def invitation_detail(request, token):
+    """What the employer proposes, and what the visitor can do about it."""
+    invitation = _invitation_by_token(token)
+    closed_problems = invitation_problems(invitation)
+    accept_problems = closed_problems or invitation_problems(invitation, user=request.user, accepting=True)
+    here = request.get_full_path()
+    accepted_by_me = (
+        invitation.state == InvitationState.ACCEPTED
+        and request.user.is_authenticated
+        and invitation.accepted_by_id == request.user.pk
+    )
+    return render(
+        request,
+        "candidates/employer/invitation_detail.html",
+        {
+            "invitation": invitation,
+            "closed_problems": closed_problems,
+            "accept_problems": accept_problems,
+            "accepted_by_me": accepted_by_me,
+            "login_url": f"{reverse('accounts:login')}?{urlencode({'next': here})}",
+            "register_url": f"{reverse('accounts:register')}?{urlencode({'next': here})}",
+        },
+    )
+
+
+@require_POST
+def invitation_accept_view(request, token):
+    invitation = _invitation_by_token(token)
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("candidates:invitation", args=[token]))
+    try:
+        dossier = invitation_accept(invitation_id=invitation.pk, user=request.user)
+    except EmployerActionError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("candidates:invitation", token=token)
+    messages.success(
+        request,
+        _("Votre dossier est créé et prérempli avec la proposition de votre employeur. Complétez-le puis déposez-le."),
+    )
+    return redirect("candidates:dossier_detail", pk=dossier.pk)
+
+
+@require_POST
+def invitation_decline_view(request, token):
+    invitation = _invitation_by_token(token)
+    actor = request.user if request.user.is_authenticated else None
+    try:
+        invitation_decline(invitation_id=invitation.pk, actor=actor)
+    except EmployerActionError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Vous avez décliné la proposition ; votre employeur en est informé."))
+    return redirect("candidates:invitation", token=token)
+
+
+urlpatterns = [
+    path("employeur/", employer_dashboard, name="employer_dashboard"),
+    path("employeur/proposer/", invitation_new, name="employer_invitation_new"),
+    path("employeur/proposition/<int:pk>/annuler/", invitation_revoke_view, name="employer_invitation_revoke"),
+    path("employeur/proposition/<int:pk>/renvoyer/", invitation_resend_view, name="employer_invitation_resend"),
+    path("employeur/periode/<int:pk>/", period_review_view, name="employer_period_review"),
+    path("invitation/<str:token>/", invitation_detail, name="invitation"),
+    path("invitation/<str:token>/accepter/", invitation_accept_view, name="invitation_accept"),
+    path("invitation/<str:token>/decliner/", invitation_decline_view, name="invitation_decline"),
+]

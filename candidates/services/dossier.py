@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from cqpt_portal.catalogue.validators import BRANCH_IDCC
@@ -104,7 +105,7 @@ def submission_problems(dossier: Dossier, *, reference_date: date) -> list[Probl
                     _(
                         "Il manque %(missing)s heures d'expérience en rapport avec le CQPT dans la Branche sur les 3 dernières années."
                     )
-                    % {"missing": eligibility.missing_hours},
+                    % {"missing": floatformat(eligibility.missing_hours, -2)},
                 )
             )
     kinds = {d.kind for d in dossier.documents.all()}

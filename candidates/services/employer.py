@@ -54,7 +54,11 @@ class EmployerActionError(Exception):
 
 def employer_invitations(*, company: Company) -> QuerySet[EmployerInvitation]:
     """The invitations sent on behalf of a company, newest first."""
-    return EmployerInvitation.objects.filter(company=company).select_related("cqpt", "invited_by")
+    return (
+        EmployerInvitation.objects.filter(company=company)
+        .select_related("cqpt", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def employer_periods(*, company: Company) -> QuerySet[ExperiencePeriod]:

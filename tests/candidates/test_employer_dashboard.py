@@ -118,6 +118,19 @@ def test_dashboard_query_count_does_not_grow_with_rows(client):
     assert count(small) == count(large)
 
 
+def test_invitations_are_paginated_separately(client):
+    employer = EmployerFactory()
+    for i in range(25):
+        _invitation(employer, i)
+    login(client, employer)
+    first = client.get(URL).content.decode()
+    second = client.get(URL, {"invitations": 2}).content.decode()
+    assert "?invitations=2#propositions" in first
+    # Newest first: the five oldest are on page 2 only.
+    assert "salarie0@example.org" not in first and "salarie0@example.org" in second
+    assert "salarie24@example.org" in first and "salarie24@example.org" not in second
+
+
 def test_dashboard_is_for_verified_employers_only(client):
     assert client.get(URL).status_code == 302  # anonymous -> login
     login(client, UserFactory())

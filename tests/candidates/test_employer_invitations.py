@@ -175,6 +175,8 @@ def test_accept_creates_the_prefilled_dossier_of_the_logged_in_candidate(client)
     )
     candidate = UserFactory(email=INVITEE, first_name="Léa", last_name="Martin")
     login(client, candidate)
+    page = client.get(reverse("candidates:invitation", args=[invitation.token]))
+    assert "Accepter et créer mon dossier" in _text(page)
     response = client.post(reverse("candidates:invitation_accept", args=[invitation.token]))
 
     dossier = Dossier.objects.get(candidate=candidate)

@@ -5,16 +5,30 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 
 
 @deconstructible
 class PrivateStorage(FileSystemStorage):
-    """Uploaded documents: outside STATIC and the public media URL; no URL at all."""
+    """Uploaded documents: outside STATIC and the public media URL; no URL at all.
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("location", settings.PRIVATE_MEDIA_ROOT)
+    The folder is read from PRIVATE_MEDIA_ROOT when first used, not when the
+    model field is built at import, so that a changed setting (tests) applies.
+    """
+
+    def __init__(self, location=None, **kwargs):
         kwargs["base_url"] = None
-        super().__init__(**kwargs)
+        super().__init__(location=location, **kwargs)
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
 
     def url(self, name):
         raise NotImplementedError("Private files are only served by permission-checked views.")

@@ -188,11 +188,19 @@ def _safe_next(request, default="accounts:dashboard"):
     return safe_next_path(request.POST.get("next") or request.GET.get("next")) or reverse(default)
 
 
-def _otp_refused_message(device) -> str:
-    allowed, info = device.verify_is_allowed()
-    if not allowed and info and "failure_count" in info:
-        return _("Trop de codes erronés : attendez quelques secondes avant de réessayer.")
-    return _("Ce code est incorrect ou a expiré. Saisissez le code affiché maintenant par votre application.")
+def _otp_check(devices, token: str):
+    """The device that accepts `token`, or (None, the French reason to show next to the field)."""
+    throttled = False
+    for device in devices:
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            # django-otp doubles the wait after each wrong code: guessing is pointless.
+            throttled = True
+        elif device.verify_token(token):
+            return device, ""
+    if throttled:
+        return None, _("Trop de codes erronés : attendez quelques secondes avant de réessayer.")
+    return None, _("Ce code est incorrect ou a expiré. Saisissez le code affiché maintenant par votre application.")
 
 
 @login_required
@@ -206,12 +214,11 @@ def otp_verify(request):
         return redirect(_with_next(reverse("accounts:otp_setup"), _safe_next(request)))
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"]
-        for device in devices:
-            if device.verify_token(token):  # checks the device's throttling itself
-                otp_login(request, device)
-                return redirect(_safe_next(request))
-        form.add_error("token", _otp_refused_message(devices[0]))
+        device, reason = _otp_check(devices, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", reason)
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -227,13 +234,14 @@ def otp_setup(request):
         device = TOTPDevice.objects.create(user=user, name=_("Application d'authentification"), confirmed=False)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        accepted, reason = _otp_check([device], form.cleaned_data["token"])
+        if accepted is not None:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, _("La double authentification est activée sur votre compte."))
             return redirect(_safe_next(request))
-        form.add_error("token", _otp_refused_message(device))
+        form.add_error("token", reason)
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code de configuration"))
     return render(
         request,

@@ -229,6 +229,7 @@ def test_private_file_response_streams_with_protective_headers():
     response = private_file_response(field_file, content_type="application/pdf", download_name="Attestation été.pdf")
     assert isinstance(response, FileResponse)
     assert b"".join(response.streaming_content) == b"%PDF-1.4 contenu"
+    response.file_to_stream.close()
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline;")
     assert "filename*=UTF-8''Attestation%20%C3%A9t%C3%A9.pdf" in response["Content-Disposition"]
@@ -241,7 +242,7 @@ def test_private_file_response_as_attachment():
         _stored_field_file(), content_type="application/pdf", download_name="a.pdf", inline=False
     )
     assert response["Content-Disposition"].startswith("attachment;")
-    response.close()
+    response.file_to_stream.close()
 
 
 def test_private_file_response_hands_over_to_nginx_when_configured(settings):

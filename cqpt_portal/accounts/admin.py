@@ -86,7 +86,9 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
-    @admin.action(description=_("Vérifier le lien des employeurs sélectionnés avec leur entreprise"))
+    @admin.action(
+        description=_("Vérifier le lien des employeurs sélectionnés avec leur entreprise"), permissions=["change"]
+    )
     def verify_employers(self, request, queryset):
         verified = sum(employer_verify(user=user, actor=request.user) for user in queryset)
         skipped = queryset.count() - verified

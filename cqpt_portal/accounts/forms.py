@@ -13,7 +13,9 @@ from .models import User
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     error_messages = {
         "invalid_login": _("Adresse e-mail ou mot de passe incorrect."),
@@ -54,7 +56,9 @@ class RegistrationForm(forms.Form):
     last_name = forms.CharField(
         label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
-    email = forms.EmailField(label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("Adresse e-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password1 = forms.CharField(
         label=_("Mot de passe"),
         strip=False,

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -59,6 +59,10 @@ def _is_pending_self_registration(user: User) -> bool:
     )
 
 
+def _warn_duplicate(owner: User) -> None:
+    notification_create(recipient=owner, kind="registration_duplicate", link=reverse("accounts:password_reset"))
+
+
 @transaction.atomic
 def user_register(
     *,
@@ -90,7 +94,7 @@ def user_register(
     existing = User.objects.select_for_update().filter(email__iexact=email).first()
     if existing is not None and not _is_pending_self_registration(existing):
         make_password(password)  # same work as a real registration: response time reveals nothing
-        notification_create(recipient=existing, kind="registration_duplicate", link=reverse("accounts:password_reset"))
+        _warn_duplicate(existing)
         return None
     company = None
     if role == Role.EMPLOYER:
@@ -98,16 +102,22 @@ def user_register(
         # until an administrator checks the link (see employer_verify).
         company, _created = Company.objects.get_or_create(siret=company_siret, defaults={"name": company_name})
     if existing is None:
-        user = User.objects.create_user(
-            email=email,
-            password=password,
-            first_name=first_name,
-            last_name=last_name,
-            role=role,
-            language=language,
-            company=company,
-            is_active=False,
-        )
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    first_name=first_name,
+                    last_name=last_name,
+                    role=role,
+                    language=language,
+                    company=company,
+                    is_active=False,
+                )
+        except IntegrityError:
+            # The same address registered at the same instant: treat it as already used.
+            _warn_duplicate(User.objects.get(email__iexact=email))
+            return None
         action = "user_registered"
     else:
         user = existing

@@ -171,3 +171,16 @@ def test_verified_employers_of_leaves_out_unverified_and_inactive_ones(pending_e
     EmployerFactory(company=company, is_active=False)
     UserFactory(company=company)  # a candidate never acts for a company
     assert list(verified_employers_of(company_id=company.pk)) == [verified]
+
+
+def test_a_staff_member_who_may_only_view_users_cannot_verify(client, pending_employer):
+    from django.contrib.auth.models import Permission
+
+    viewer = UserFactory(role=Role.AUVICOM_REVIEWER, is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_user"))
+    login(client, viewer)
+    url = reverse("admin:accounts_user_changelist")
+    assert "verify_employers" not in client.get(url).content.decode()
+    client.post(url, {"action": "verify_employers", "_selected_action": [pending_employer.pk]})
+    pending_employer.refresh_from_db()
+    assert pending_employer.company_verified_at is None

@@ -261,3 +261,27 @@ def test_an_unsafe_next_is_dropped_at_registration(client, django_capture_on_com
 def test_logged_in_user_is_sent_away_from_registration(client):
     client.force_login(UserFactory())
     assert client.get(REGISTER)["Location"] == reverse("accounts:dashboard")
+
+
+def test_an_overlong_address_is_refused_without_crashing(client):
+    response = client.post(REGISTER, _data(email=f"{'a' * 60}@{'b' * 60}.{'c' * 60}.{'d' * 60}.example.org"))
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert not User.objects.exists()
+
+
+def test_services_refuse_to_register_a_staff_role():
+    from cqpt_portal.accounts.services import user_register
+
+    with pytest.raises(ValueError):
+        user_register(email="x@example.org", password=NEW_PASSWORD, first_name="X", last_name="Y", role=Role.ADMIN)
+
+
+def test_a_confirmed_then_deactivated_account_is_not_replaced_by_a_new_registration(
+    client, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(email="old@example.org", is_active=False)
+    _register(client, django_capture_on_commit_callbacks, email="old@example.org")
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+    assert Notification.objects.get(recipient=owner).kind == "registration_duplicate"

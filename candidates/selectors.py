@@ -7,6 +7,7 @@ whatever the number of dossiers.
 
 from datetime import date, datetime
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -24,6 +25,30 @@ def review_queue_base() -> QuerySet[Dossier]:
         .exclude(state=DossierState.DRAFT)
         .select_related("cqpt", "company", "reviewer")
     )
+
+
+class DeferredJoinPaginator(Paginator):
+    """A paginator that slices ids first, then loads the page's rows with their joins.
+
+    Deep pages skip over narrow index rows instead of joined ones, and pages past
+    the middle are read in the reverse order: one COUNT, one id query, one row
+    query, whatever the page.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = self.object_list.values_list("pk", flat=True)
+        if bottom > self.count // 2:
+            # The second half is read from the other end: the last page costs what the first does.
+            ids = list(reversed(keys.reverse()[self.count - top : self.count - bottom]))
+        else:
+            ids = list(keys[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)} if ids else {}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 def admissibility_reviewers() -> QuerySet[User]:

@@ -8,7 +8,6 @@ candidates.workflow.apply_transition.
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -24,12 +23,13 @@ from ..enums import AccessRoute, DossierState
 from ..filters import ReviewQueueFilter
 from ..forms.review import TRANSITION_FORMS
 from ..models import Dossier
-from ..selectors import dossier_for_review, latest_submission, queue_age_days, review_queue_base
+from ..selectors import DeferredJoinPaginator, dossier_for_review, latest_submission, queue_age_days, review_queue_base
 from ..services.review import review_sheet
 from ..workflow import TransitionError, apply_transition, available_transitions
 
 PAGE_SIZE = 25
 EXPORT_CHUNK_SIZE = 2000
+EXPORT_LINES_PER_CHUNK = 500  # lines sent to the client per write
 
 SUCCESS_MESSAGES = {
     "claim": gettext_lazy("Vous avez pris en charge ce dossier."),
@@ -51,9 +51,9 @@ def _query_string(request) -> str:
 
 @permission_required("candidates.view_auvicom_dashboard")
 def auvicom_dashboard(request):
-    """The review queue: filtered, sorted, 25 a page, one COUNT and one page of rows."""
+    """The review queue: filtered, sorted, 25 a page; one COUNT, the page's ids, then its rows."""
     filterset = ReviewQueueFilter(request.GET, queryset=review_queue_base(), request=request)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = DeferredJoinPaginator(filterset.qs, PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = []
@@ -92,8 +92,9 @@ def _cell(value) -> str:
 
 def _export_rows(queryset):
     writer = csv.writer(_Echo(), delimiter=";")
-    states = dict(DossierState.choices)
-    routes = dict(AccessRoute.choices)
+    # Labels translated once, not once per row.
+    states = {value: str(label) for value, label in DossierState.choices}
+    routes = {value: str(label) for value, label in AccessRoute.choices}
     today = timezone.localdate()
     yield "\ufeff"  # BOM: French Excel then reads the file as UTF-8
     yield writer.writerow(
@@ -127,28 +128,27 @@ def _export_rows(queryset):
         "reviewer__email",
         "submitted_at",
     )
+    lines = []
     for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
         (number, last, first, email, cqpt, route, company, siret, state, r_first, r_last, r_email, submitted) = row
         reviewer = f"{r_first or ''} {r_last or ''}".strip() or (r_email or "")
-        yield writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    number,
-                    last,
-                    first,
-                    email,
-                    cqpt,
-                    routes.get(route, route),
-                    company,
-                    siret,
-                    states.get(state, state),
-                    reviewer,
-                    timezone.localtime(submitted).strftime("%d/%m/%Y %H:%M") if submitted else "",
-                    queue_age_days(submitted, today=today),
-                )
-            ]
+        local = timezone.localtime(submitted) if submitted else None
+        cells = (number, last, first, email, cqpt, routes.get(route, route), company, siret, states.get(state, state))
+        lines.append(
+            writer.writerow(
+                [
+                    *(_cell(v) for v in cells),
+                    _cell(reviewer),
+                    local.strftime("%d/%m/%Y %H:%M") if local else "",
+                    (today - local.date()).days if local else "",
+                ]
+            )
         )
+        if len(lines) >= EXPORT_LINES_PER_CHUNK:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
 
 
 @permission_required("candidates.view_review_queue")

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.enums import AccessRoute, ContractType, DossierState
+from candidates.filters import ReviewQueueFilter
+from candidates.selectors import review_queue_base
 from cqpt_portal.accounts.enums import Role
 from tests.candidates.test_review_support import fast_password_hashing, queue_dossier, reviewer, submitted_dossier  # noqa: F401 - autouse fixture
 from tests.conftest import login
@@ -214,3 +216,15 @@ def test_anonymous_goes_to_login(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("sort", ["age", "-age", "number", "-number", "name", "-name"])
+def test_pages_put_together_give_every_dossier_once_in_order(reviewer_client, sort):
+    names = ["Zola", "adam", "Ménard", "Dupont", "dupont", "Brun"]
+    for i in range(61):
+        queue_dossier(last_name=names[i % len(names)], first_name=f"P{i % 7}", days_ago=(i * 7) % 31)
+    pages = [_numbers(reviewer_client.get(QUEUE, {"sort": sort, "page": n})) for n in (1, 2, 3)]
+    assert [len(p) for p in pages] == [25, 25, 11]
+    everything = [n for page in pages for n in page]
+    expected = list(ReviewQueueFilter({"sort": sort}, queryset=review_queue_base()).qs.values_list("number", flat=True))
+    assert everything == expected

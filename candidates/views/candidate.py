@@ -196,6 +196,11 @@ def _simple_step(request, obj, *, step: str, form_class, template: str, extra=No
             except DossierNotEditable as error:
                 messages.error(request, error.message)
                 return redirect(step_url(dossier, step))
+            scheme = form.cleaned_data.get("funding_scheme")
+            if scheme is not None and scheme.handled_elsewhere:
+                # Stay here: the page explains that this scheme is filed elsewhere (CIF: the Fongecif).
+                mark_visited(request, dossier, step)
+                return redirect(step_url(dossier, step))
             return _after_save(request, dossier, step)
     else:
         form = form_class(instance=copy.copy(dossier))

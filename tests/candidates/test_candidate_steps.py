@@ -206,7 +206,8 @@ def test_funding_step_saves_and_explains_cif(client, draft):
     body = client.get(url("step_funding", draft)).content.decode()
     assert "Fongecif" not in body.split("<form")[0]
 
-    client.post(url("step_funding", draft), {"funding_scheme": cif.pk, "working_time": WorkingTime.DURING})
+    response = client.post(url("step_funding", draft), {"funding_scheme": cif.pk, "working_time": WorkingTime.DURING})
+    assert response["Location"] == url("step_funding", draft)
     body = client.get(url("step_funding", draft)).content.decode()
     assert "Le CIF est instruit par le Fongecif" in body
     assert "le portail ne dépose rien" in body.lower()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
+from cqpt_portal.accounts.selectors import verified_employers_of
 from cqpt_portal.audit.services import audit_record
 from cqpt_portal.notifications.services import notification_create
 
@@ -87,7 +88,7 @@ def _auvicom_reviewers():
 def _sharing_employers(dossier):
     if not dossier.share_with_employer or dossier.company_id is None:
         return []
-    return list(User.objects.filter(role=Role.EMPLOYER, company_id=dossier.company_id, is_active=True))
+    return list(verified_employers_of(company_id=dossier.company_id))
 
 
 def _candidate_and_employers(dossier):

@@ -8,6 +8,8 @@ from tests.factories import PASSWORD, UserFactory
 def _portal_test_settings(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Real hashing costs ~0.3 s per password; the suite tests flows, not PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.RATELIMIT_ENABLE = False
     settings.AXES_ENABLED = True
     settings.STORAGES = {

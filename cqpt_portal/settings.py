@@ -191,10 +191,13 @@ EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)  # implicit TLS, usually port 465
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portail CQPT <noreply@cqpt.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who receives the tracebacks of server errors (ADMINS=ops@example.org,dev@example.org).
+ADMINS = [("", address) for address in env.list("ADMINS", default=[])]
 
 # Celery: with no REDIS_URL, tasks run in-process (eager) so that the portal
 # needs nothing but Python; with it, a worker and beat do the work.

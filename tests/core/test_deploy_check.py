@@ -96,3 +96,13 @@ def test_500_page_is_french(production_errors):
     assert "<h1>Une erreur est survenue</h1>" in html
     assert '<html lang="fr">' in html
     assert "RuntimeError" not in html and "boom" not in html
+
+
+@pytest.mark.django_db
+def test_refused_form_page_is_french(production_errors):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"username": "a@example.org", "password": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Formulaire expiré</h1>" in html
+    assert '<html lang="fr">' in html

@@ -179,7 +179,7 @@ def test_candidacy_from_draft_to_admissible_through_the_ui(page, reviewer_page, 
     page.get_by_label("Pendant le temps de travail").check()
     save_step(page, "Expérience professionnelle")
 
-    page.get_by_label("Employeur", exact=False).first.fill(name)
+    page.get_by_role("textbox", name=re.compile(r"^Employeur")).fill(name)
     page.get_by_label("SIRET de l'employeur").fill(siret)
     page.get_by_label("IDCC de l'employeur").fill("2148")
     page.get_by_label("Date de début").fill(two_years_before.isoformat())

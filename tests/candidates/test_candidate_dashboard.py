@@ -73,3 +73,16 @@ def test_every_candidate_page_renders_in_every_state(client, state):
         assert response.content.decode().count("<h1") == 1, name
     assert client.get(reverse("candidates:period_edit", args=[dossier.pk, period.pk])).status_code == 200
     assert client.get(reverse("candidates:dossier_withdraw", args=[dossier.pk]), follow=True).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("state", "shown", "absent"),
+    [(DossierState.ADMISSIBLE, "Recevable", "Irrecevable"), (DossierState.INADMISSIBLE, "Irrecevable", "Recevable<")],
+)
+def test_timeline_names_the_admissibility_outcome(client, state, shown, absent):
+    dossier = DossierFactory(state=state, number="CQPT-2025-000043")
+    login(client, dossier.candidate)
+    body = client.get(reverse("candidates:dashboard")).content.decode()
+    timeline = body[body.index('class="timeline') :]
+    assert shown in timeline
+    assert absent not in timeline

@@ -317,7 +317,7 @@ def apply_transition(
         raise TransitionError(_("Action inconnue."))
     data = {**(data or {}), "comment": comment or (data or {}).get("comment", "")}
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().select_related("candidate").get(pk=dossier_id)
+        dossier = Dossier.objects.select_for_update(of=("self",)).select_related("candidate").get(pk=dossier_id)
         if dossier.state not in transition.sources:
             raise TransitionError(
                 _(

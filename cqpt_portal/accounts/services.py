@@ -160,7 +160,7 @@ def employer_verify(*, user: User, actor: User) -> bool:
     Returns False (and does nothing) for anyone but a not-yet-verified employer
     with a company. Side effects: UPDATE, audit row, one notification.
     """
-    user = User.objects.select_for_update().select_related("company").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("company").get(pk=user.pk)
     if user.role != Role.EMPLOYER or user.company_id is None or user.company_verified_at is not None:
         return False
     user.company_verified_at = timezone.now()

@@ -24,3 +24,33 @@ class SecondFactorRequiredMiddleware:
             if not request.path.startswith(_EXEMPT_PREFIXES) and request.path not in exempt:
                 return redirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class PortalLocaleMiddleware:
+    """French unless the user chose English: the header switch (cookie) or, logged in, their profile.
+
+    Unlike Django's LocaleMiddleware the browser's Accept-Language is ignored:
+    the portal's users are French, and many of their browsers are set to English.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        available = dict(settings.LANGUAGES)
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in available:
+            user = getattr(request, "user", None)
+            language = getattr(user, "language", None) if user is not None and user.is_authenticated else None
+            if language not in available:
+                language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Cookie",))
+        return response

@@ -105,8 +105,17 @@ def test_home_page_is_french_by_default(client, translated):
 
 
 @pytest.mark.django_db
-def test_home_page_in_english_from_browser_language(client, translated):
-    content = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_browser_language_does_not_switch_the_portal_to_english(client, translated):
+    content = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="fr">' in content
+    assert "Qui peut se présenter" in content
+
+
+@pytest.mark.django_db
+def test_the_language_switch_selects_english(client, translated):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    assert response.status_code == 302
+    content = client.get(reverse("home")).content.decode()
     assert '<html lang="en">' in content
     assert "<h1>The Telecommunications Certificate of Professional Qualification (CQPT)</h1>" in content
     assert "Who can apply?" in content
@@ -119,6 +128,16 @@ def test_language_cookie_selects_english(client, translated):
     content = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert '<html lang="en">' in content
     assert "Am I eligible?" in content
+
+
+@pytest.mark.django_db
+def test_a_logged_in_user_gets_the_language_of_their_profile(client, translated):
+    from tests.conftest import login
+    from tests.factories import UserFactory
+
+    login(client, UserFactory(language="en"))
+    content = client.get(reverse("home")).content.decode()
+    assert '<html lang="en">' in content
 
 
 DAYS = Template(

@@ -15,11 +15,18 @@ from cqpt_portal.catalogue.models import Company, EvaluatorOrganisation
 class Command(BaseCommand):
     help = "Create one demo account per role (idempotent) and print their e-mails and the demo password."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        with transaction.atomic():
+            lines = self._seed()
+            call_command("seed_demo_dossiers")
+        # Printed last, after the demo e-mails that the commit sends to the console.
+        for line in lines:
+            self.stdout.write(line)
+
+    def _seed(self) -> list[str]:
         call_command("seed_catalogue", verbosity=0)
         key_b32 = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
-        self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD})")
+        lines = [f"Demo accounts (password: {DEMO_PASSWORD})"]
         for email, role, first, last, siret, org_name in DEMO_ACCOUNTS:
             user, _created = User.objects.update_or_create(
                 email=email,
@@ -42,8 +49,9 @@ class Command(BaseCommand):
                 TOTPDevice.objects.update_or_create(
                     user=user, name="demo", defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True}
                 )
-            self.stdout.write(f"  {user.get_role_display():<40} {email}")
-        self.stdout.write(
+            lines.append(f"  {user.get_role_display():<40} {email}")
+        lines.append(
             f"Staff accounts log in with a second factor: TOTP key {key_b32} in any authenticator app, "
             "or `python manage.py demo_otp EMAIL` for the current code."
         )
+        return lines

@@ -1,0 +1,31 @@
+"""The demo data of the first command: one account per role, a filled queue, idempotent."""
+
+import pytest
+from django.core.management import call_command
+
+from candidates.enums import DossierState
+from candidates.models import Dossier, DossierSubmission
+from cqpt_portal.accounts.enums import Role
+from cqpt_portal.accounts.models import User
+from cqpt_portal.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_fills_the_queue_through_the_workflow(capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    call_command("seed_demo")
+    assert set(Role) <= set(User.objects.values_list("role", flat=True))
+    for role in Role:
+        assert User.objects.filter(email__endswith="@demo.cqpt.fr", role=role).exists()
+    submitted = Dossier.objects.filter(state=DossierState.SUBMITTED)
+    assert submitted.count() == 3
+    assert sorted(submitted.values_list("number", flat=True)) == [
+        f"{prefix}{n:06d}" for prefix in {d.number[:10] for d in submitted} for n in (1, 2, 3)
+    ]
+    assert DossierSubmission.objects.count() == 3
+    assert AuditEvent.objects.filter(action="submit").count() == 3
+    assert all(d.documents.count() == 3 for d in submitted)
+    assert first.rstrip().splitlines()[-1].startswith("Staff accounts log in with a second factor")
+    assert "candidat@demo.cqpt.fr" in first and "cqpt-demo-2026!" in first

@@ -13,6 +13,7 @@ from funding.models import FundingScheme
 
 from ..enums import AccessRoute, ContractType, DocumentKind, Initiative, WorkingTime
 from ..models import Dossier, DossierDocument, ExperiencePeriod
+from ..services.candidate import PERIOD_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -199,16 +200,7 @@ class ExperiencePeriodForm(forms.ModelForm):
 
     class Meta:
         model = ExperiencePeriod
-        fields = [
-            "employer_name",
-            "siret",
-            "idcc",
-            "start_date",
-            "end_date",
-            "hours",
-            "related_to_cqpt",
-            "description",
-        ]
+        fields = list(PERIOD_FIELDS)  # the service writes these and no others
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),

@@ -22,6 +22,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.decorators import ratelimit
 
 from cqpt_portal.accounts.decorators import permission_required
+from cqpt_portal.notifications.enums import NotificationState
+from cqpt_portal.notifications.models import Notification
 
 from .enums import AUVICOM_ROLES, CPNE_ROLES, EVALUATOR_ROLES, Role
 from .forms import LanguageForm, LoginForm, OtpTokenForm, PortalPasswordResetForm, RegistrationForm
@@ -167,7 +169,12 @@ def admin_dashboard(request):
     pending_employers = User.objects.filter(
         role=Role.EMPLOYER, is_active=True, company_verified_at__isnull=True
     ).count()
-    return render(request, "accounts/admin_dashboard.html", {"pending_employers": pending_employers})
+    failed_notifications = Notification.objects.filter(state=NotificationState.FAILED).count()
+    return render(
+        request,
+        "accounts/admin_dashboard.html",
+        {"pending_employers": pending_employers, "failed_notifications": failed_notifications},
+    )
 
 
 @login_required

@@ -110,3 +110,22 @@ def pending_due_ids(limit: int = 500) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def notification_requeue_failed(*, notification_ids) -> int:
+    """Give failed notifications a new round of tries (after a mail outage was fixed).
+
+    Side effects: one UPDATE back to pending with attempts reset; the tasks are
+    queued after commit (and the outbox sweep would find them anyway).
+    """
+    ids = list(
+        Notification.objects.filter(pk__in=notification_ids, state=NotificationState.FAILED).values_list(
+            "pk", flat=True
+        )
+    )
+    Notification.objects.filter(pk__in=ids).update(
+        state=NotificationState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+    for notification_id in ids:
+        transaction.on_commit(lambda notification_id=notification_id: _enqueue(notification_id))
+    return len(ids)

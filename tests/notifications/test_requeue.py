@@ -1,0 +1,50 @@
+"""Failed e-mails are visible to administrators and can be given a new round of tries."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from cqpt_portal.accounts.enums import Role
+from cqpt_portal.notifications.enums import NotificationState
+from cqpt_portal.notifications.models import Notification
+from cqpt_portal.notifications.services import notification_create, notification_deliver
+from tests.conftest import login
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _failed_notification(settings):
+    settings.EMAIL_BACKEND = "tests.notifications.backends.FailingEmailBackend"
+    settings.NOTIFICATION_MAX_ATTEMPTS = 1
+    notification = notification_create(recipient=UserFactory(), kind="test", context={"message": "x"})
+    assert notification_deliver(notification_id=notification.pk) == "failed"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return notification
+
+
+def test_admin_dashboard_counts_failed_emails(client, settings):
+    _failed_notification(settings)
+    login(client, UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
+    body = client.get(reverse("accounts:admin_dashboard")).content.decode()
+    assert "1 e-mail en échec" in body
+    assert "state__exact=failed" in body
+
+
+def test_requeue_action_sends_a_failed_email_once(client, settings, django_capture_on_commit_callbacks):
+    failed = _failed_notification(settings)
+    sent = Notification.objects.create(recipient=failed.recipient, kind="test", state=NotificationState.SENT)
+    login(client, UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:notifications_notification_changelist"),
+            {"action": "requeue_failed", "_selected_action": [failed.pk, sent.pk]},
+        )
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert failed.state == NotificationState.SENT
+    assert failed.attempts == 1
+    assert sent.state == NotificationState.SENT  # only failed ones are requeued
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [failed.recipient.email]

@@ -14,6 +14,14 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["requeue_failed"]
+    # Their body and link hold a live single-use token: not shown, even to administrators.
+    SECRET_KINDS = frozenset({"password_reset", "email_confirmation"})
+
+    def get_fields(self, request, obj=None):
+        fields = [f.name for f in Notification._meta.fields]
+        if obj is not None and obj.kind in self.SECRET_KINDS:
+            fields = [f for f in fields if f not in ("body", "link", "context")]
+        return fields
 
     def has_add_permission(self, request):
         return False

@@ -48,3 +48,17 @@ def test_requeue_action_sends_a_failed_email_once(client, settings, django_captu
     assert sent.state == NotificationState.SENT  # only failed ones are requeued
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [failed.recipient.email]
+
+
+def test_admin_never_shows_the_token_of_a_reset_or_confirmation_email(client):
+    from cqpt_portal.accounts.services import password_reset_request
+
+    user = UserFactory()
+    password_reset_request(email=user.email)
+    reset = Notification.objects.get(kind="password_reset")
+    assert "/mot-de-passe/nouveau/" in reset.link
+    login(client, UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
+    body = client.get(reverse("admin:notifications_notification_change", args=[reset.pk])).content.decode()
+    assert reset.subject in body
+    assert reset.link not in body
+    assert "/mot-de-passe/nouveau/" not in body

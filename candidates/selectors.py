@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
+from cqpt_portal.audit.models import AuditEvent
 
 from .enums import DossierState
-from .models import AdmissibilityDecision, Dossier, DossierSubmission, ExperiencePeriod
+from .models import AdmissibilityDecision, Dossier, DossierDocument, DossierSubmission, ExperiencePeriod
 
 
 def review_queue_base() -> QuerySet[Dossier]:
@@ -63,19 +64,65 @@ def queue_age_days(submitted_at: datetime | None, *, today: date) -> int | None:
     return (today - timezone.localtime(submitted_at).date()).days
 
 
+def dossiers_for_review() -> QuerySet[Dossier]:
+    """Dossiers with everything the review page shows, in a fixed number of queries."""
+    return Dossier.objects.select_related(
+        "cqpt", "company", "reviewer", "candidate", "funding_scheme"
+    ).prefetch_related(
+        Prefetch("periods", queryset=ExperiencePeriod.objects.select_related("company", "employer_reviewed_by")),
+        "documents",
+        Prefetch(
+            "decisions",
+            queryset=AdmissibilityDecision.objects.select_related("decided_by", "revoked_by", "submission"),
+        ),
+    )
+
+
 def dossier_for_review(*, pk: int) -> Dossier:
-    """One dossier with everything the review page shows, in a fixed number of queries."""
+    return dossiers_for_review().get(pk=pk)
+
+
+def dossiers_for_candidate_pages() -> QuerySet[Dossier]:
+    """Dossiers with everything the candidate's step pages read (periods and documents prefetched)."""
+    return Dossier.objects.select_related("candidate", "company", "cqpt", "funding_scheme").prefetch_related(
+        Prefetch("periods", queryset=ExperiencePeriod.objects.select_related("company")),
+        "documents",
+    )
+
+
+def documents_with_dossier() -> QuerySet[DossierDocument]:
+    """Documents with their dossier, which the permission check reads."""
+    return DossierDocument.objects.select_related("dossier")
+
+
+def current_decision(dossier: Dossier) -> AdmissibilityDecision | None:
+    """AUVICOM's decision in force, for the states that follow one."""
+    if dossier.state not in (DossierState.INCOMPLETE, DossierState.INADMISSIBLE, DossierState.ADMISSIBLE):
+        return None
+    return dossier.decisions.filter(revoked_at__isnull=True).order_by("-decided_at", "-id").first()
+
+
+def state_history(dossier: Dossier) -> list[dict]:
+    """The candidate's simple history: each change of state, with its date (not the staff's trail)."""
+    events = AuditEvent.objects.for_object(dossier).exclude(to_state="").order_by("created_at", "id")
+    labels = dict(DossierState.choices)
+    return [
+        {"at": e.created_at, "state": labels.get(e.to_state, e.to_state), "code": e.to_state}
+        for e in events.only("created_at", "to_state")
+    ]
+
+
+def stopped_from(dossier: Dossier) -> str:
+    """The state a withdrawn or abandoned dossier left (to show where its path stopped)."""
+    if dossier.state not in (DossierState.WITHDRAWN, DossierState.EVALUATION_ABANDONED):
+        return ""
     return (
-        Dossier.objects.select_related("cqpt", "company", "reviewer", "candidate", "funding_scheme")
-        .prefetch_related(
-            Prefetch("periods", queryset=ExperiencePeriod.objects.select_related("company", "employer_reviewed_by")),
-            "documents",
-            Prefetch(
-                "decisions",
-                queryset=AdmissibilityDecision.objects.select_related("decided_by", "revoked_by", "submission"),
-            ),
-        )
-        .get(pk=pk)
+        AuditEvent.objects.for_object(dossier)
+        .filter(to_state=dossier.state)
+        .order_by("-created_at", "-id")
+        .values_list("from_state", flat=True)
+        .first()
+        or ""
     )
 
 

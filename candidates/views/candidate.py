@@ -8,19 +8,17 @@ candidates.steps, computed on the server.
 import copy
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
-from cqpt_portal.audit.models import AuditEvent
 from cqpt_portal.notifications.models import Notification
 
-from ..enums import EDITABLE_STATES, FINAL_STATES, AccessRoute, DossierState
+from ..enums import EDITABLE_STATES, FINAL_STATES, AccessRoute
 from ..forms.candidate import (
     CandidacyForm,
     CompanySearchForm,
@@ -30,7 +28,8 @@ from ..forms.candidate import (
     IdentityForm,
     WithdrawalForm,
 )
-from ..models import AdmissibilityDecision, Dossier, ExperiencePeriod
+from ..models import Dossier, ExperiencePeriod
+from ..selectors import current_decision, dossiers_for_candidate_pages, state_history, stopped_from
 from ..services import dossier_eligibility, submission_problems
 from ..services.candidate import (
     DossierNotEditable,
@@ -45,24 +44,6 @@ from ..steps import NEXT_ACTION, STEP_KEYS, dossier_steps, dossier_timeline, ste
 from ..workflow import TransitionError, apply_transition, available_transitions
 
 # --- shared helpers ----------------------------------------------------------------------
-
-
-def load_dossier(pk: int) -> Dossier:
-    """The dossier with everything its pages read, in a bounded number of queries."""
-    return get_object_or_404(
-        Dossier.objects.select_related("candidate", "company", "cqpt", "funding_scheme").prefetch_related(
-            Prefetch("periods", queryset=ExperiencePeriod.objects.select_related("company")),
-            "documents",
-        ),
-        pk=pk,
-    )
-
-
-def current_decision(dossier: Dossier) -> AdmissibilityDecision | None:
-    """AUVICOM's decision in force, for the states that follow one."""
-    if dossier.state not in (DossierState.INCOMPLETE, DossierState.INADMISSIBLE, DossierState.ADMISSIBLE):
-        return None
-    return dossier.decisions.filter(revoked_at__isnull=True).order_by("-decided_at", "-id").first()
 
 
 def _visited_key(dossier: Dossier) -> str:
@@ -124,20 +105,6 @@ def _after_save(request, dossier: Dossier, step: str):
 # --- dashboard ---------------------------------------------------------------------------
 
 
-def _stopped_from(dossier: Dossier) -> str:
-    """The state a withdrawn or abandoned dossier left (to show where its path stopped)."""
-    if dossier.state not in (DossierState.WITHDRAWN, DossierState.EVALUATION_ABANDONED):
-        return ""
-    return (
-        AuditEvent.objects.for_object(dossier)
-        .filter(to_state=dossier.state)
-        .order_by("-created_at", "-id")
-        .values_list("from_state", flat=True)
-        .first()
-        or ""
-    )
-
-
 @permission_required("candidates.view_candidate_dashboard")
 def dashboard(request):
     dossiers = list(Dossier.objects.filter(candidate=request.user).select_related("cqpt"))
@@ -150,10 +117,10 @@ def dashboard(request):
         "notifications": list(Notification.objects.filter(recipient=request.user)[:5]),
     }
     if shown is not None:
-        context["timeline"] = dossier_timeline(shown, stopped_from=_stopped_from(shown))
+        context["timeline"] = dossier_timeline(shown, stopped_from=stopped_from(shown))
         context["next_action"] = NEXT_ACTION.get(shown.state, "")
         if shown.state in EDITABLE_STATES:
-            full = load_dossier(shown.pk)
+            full = dossiers_for_candidate_pages().get(pk=shown.pk)
             steps = dossier_steps(
                 full,
                 problems=submission_problems(full, reference_date=timezone.localdate()),
@@ -183,7 +150,7 @@ def dossier_create(request):
 
 
 def _simple_step(request, obj, *, step: str, form_class, template: str, extra=None):
-    dossier = load_dossier(obj.pk)
+    dossier = obj
     editable = dossier.state in EDITABLE_STATES
     if request.method == "POST":
         if not editable:
@@ -210,16 +177,16 @@ def _simple_step(request, obj, *, step: str, form_class, template: str, extra=No
     return render(request, template, context)
 
 
-@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+@permission_required("candidates.edit_dossier", lookup=(dossiers_for_candidate_pages, "pk"))
 def step_identity(request, obj):
     return _simple_step(
         request, obj, step="identity", form_class=IdentityForm, template="candidates/candidate/step_identity.html"
     )
 
 
-@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+@permission_required("candidates.edit_dossier", lookup=(dossiers_for_candidate_pages, "pk"))
 def step_employment(request, obj):
-    dossier = load_dossier(obj.pk)
+    dossier = obj
     editable = dossier.state in EDITABLE_STATES
     search_form = CompanySearchForm(request.GET or None)
     results = None
@@ -256,7 +223,7 @@ def step_employment(request, obj):
     return render(request, "candidates/candidate/step_employment.html", context)
 
 
-@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+@permission_required("candidates.edit_dossier", lookup=(dossiers_for_candidate_pages, "pk"))
 def step_candidacy(request, obj):
     return _simple_step(
         request, obj, step="candidacy", form_class=CandidacyForm, template="candidates/candidate/step_candidacy.html"
@@ -267,7 +234,7 @@ def _funding_extra(dossier):
     return {"schemes": FundingForm(instance=dossier).fields["funding_scheme"].queryset}
 
 
-@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+@permission_required("candidates.edit_dossier", lookup=(dossiers_for_candidate_pages, "pk"))
 def step_funding(request, obj):
     return _simple_step(
         request,
@@ -305,9 +272,9 @@ def _save_period(request, dossier, form, period_id=None):
     return redirect(step_url(dossier, "experience"))
 
 
-@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+@permission_required("candidates.edit_dossier", lookup=(dossiers_for_candidate_pages, "pk"))
 def step_experience(request, obj):
-    dossier = load_dossier(obj.pk)
+    dossier = obj
     editable = dossier.state in EDITABLE_STATES
     if request.method == "POST":
         if not editable:
@@ -320,9 +287,9 @@ def step_experience(request, obj):
     return render(request, "candidates/candidate/step_experience.html", _experience_context(request, dossier, form))
 
 
-@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+@permission_required("candidates.edit_dossier", lookup=(dossiers_for_candidate_pages, "pk"))
 def period_edit(request, obj, period_pk):
-    dossier = load_dossier(obj.pk)
+    dossier = obj
     period = next((p for p in dossier.periods.all() if p.pk == period_pk), None)
     if period is None:
         raise Http404
@@ -359,9 +326,9 @@ def period_remove(request, obj, period_pk):
 # --- review and submission, withdrawal -----------------------------------------------------
 
 
-@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+@permission_required("candidates.edit_dossier", lookup=(dossiers_for_candidate_pages, "pk"))
 def step_review(request, obj):
-    dossier = load_dossier(obj.pk)
+    dossier = obj
     if request.method == "POST":
         try:
             dossier = apply_transition(dossier_id=dossier.pk, name="submit", actor=request.user)
@@ -412,19 +379,9 @@ def dossier_withdraw(request, obj):
 # --- read-only view ----------------------------------------------------------------------
 
 
-def state_history(dossier: Dossier) -> list[dict]:
-    """The candidate's simple history: each change of state, with its date (not the staff's trail)."""
-    events = AuditEvent.objects.for_object(dossier).exclude(to_state="").order_by("created_at", "id")
-    labels = dict(DossierState.choices)
-    return [
-        {"at": e.created_at, "state": labels.get(e.to_state, e.to_state), "code": e.to_state}
-        for e in events.only("created_at", "to_state")
-    ]
-
-
-@permission_required("candidates.view_dossier", lookup=(Dossier, "pk"))
+@permission_required("candidates.view_dossier", lookup=(dossiers_for_candidate_pages, "pk"))
 def dossier_detail(request, obj):
-    dossier = load_dossier(obj.pk)
+    dossier = obj
     transitions = {t.name: t for t in available_transitions(request.user, dossier)}
     context = {
         "dossier": dossier,

@@ -11,14 +11,15 @@ from cqpt_portal.files.responses import private_file_response
 
 from ..enums import EDITABLE_STATES, AccessRoute, DocumentKind
 from ..forms.candidate import DocumentUploadForm
-from ..models import Dossier, DossierDocument
+from ..models import Dossier
+from ..selectors import documents_with_dossier, dossiers_for_candidate_pages
 from ..services.candidate import DossierNotEditable, document_add, document_delete
 from ..services.dossier import REQUIRED_DOCUMENTS
 from ..steps import step_url
-from .candidate import load_dossier, mark_visited, refuse_locked, step_context
+from .candidate import mark_visited, refuse_locked, step_context
 
 
-@permission_required("candidates.view_document", lookup=(DossierDocument, "pk"))
+@permission_required("candidates.view_document", lookup=(documents_with_dossier, "pk"))
 def document_view(request, obj):
     """Serve one supporting document to those allowed to see its dossier (never to employers)."""
     return private_file_response(
@@ -26,10 +27,10 @@ def document_view(request, obj):
     )
 
 
-@permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
+@permission_required("candidates.edit_dossier", lookup=(dossiers_for_candidate_pages, "pk"))
 def step_documents(request, obj):
     """Upload, list and delete the dossier's documents; a refused file says why and keeps the rest of the form."""
-    dossier = load_dossier(obj.pk)
+    dossier = obj
     editable = dossier.state in EDITABLE_STATES
     if request.method == "POST":
         if not editable:

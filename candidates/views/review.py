@@ -23,7 +23,14 @@ from ..enums import AccessRoute, DossierState
 from ..filters import ReviewQueueFilter
 from ..forms.review import TRANSITION_FORMS
 from ..models import Dossier
-from ..selectors import DeferredJoinPaginator, dossier_for_review, latest_submission, queue_age_days, review_queue_base
+from ..selectors import (
+    DeferredJoinPaginator,
+    dossier_for_review,
+    dossiers_for_review,
+    latest_submission,
+    queue_age_days,
+    review_queue_base,
+)
 from ..services.review import review_sheet
 from ..workflow import TransitionError, apply_transition, available_transitions
 
@@ -162,11 +169,7 @@ def review_export(request):
     return response
 
 
-def _render_review(request, dossier_pk: int, *, bound: tuple[str, object] | None = None):
-    try:
-        dossier = dossier_for_review(pk=dossier_pk)
-    except Dossier.DoesNotExist:
-        raise Http404 from None
+def _render_review(request, dossier: Dossier, *, bound: tuple[str, object] | None = None):
     if dossier.submitted_at is None:
         raise Http404  # a draft has not reached AUVICOM
     submission = latest_submission(dossier)
@@ -204,10 +207,10 @@ def _render_review(request, dossier_pk: int, *, bound: tuple[str, object] | None
     )
 
 
-@permission_required("candidates.view_review_queue", lookup=(Dossier, "pk"))
+@permission_required("candidates.view_review_queue", lookup=(dossiers_for_review, "pk"))
 def review_detail(request, obj):
     """The frozen submission, the checks, the documents, the history, and the decisions the user may take."""
-    return _render_review(request, obj.pk)
+    return _render_review(request, obj)
 
 
 @permission_required("candidates.review_dossier", lookup=(Dossier, "pk"))
@@ -222,7 +225,7 @@ def review_decide(request, obj):
     form = form_class(request.POST, prefix=name)
     if not form.is_valid():
         messages.error(request, _("La décision n'est pas enregistrée : corrigez les champs signalés."))
-        return _render_review(request, obj.pk, bound=(name, form))
+        return _render_review(request, dossier_for_review(pk=obj.pk), bound=(name, form))
     try:
         apply_transition(
             dossier_id=obj.pk,

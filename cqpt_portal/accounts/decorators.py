@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404
 def permission_required(perm: str, *, lookup=None):
     """Anonymous users go to the login page; logged-in users without `perm` get the French 403.
 
-    With `lookup=(Model, "kwarg")`, the object is fetched and checked too
-    (object-level permission), and passed to the view as `obj`.
+    With `lookup=(source, "kwarg")`, the object is fetched and checked too
+    (object-level permission), and passed to the view as `obj`. `source` is a
+    model, or a function returning the queryset the page reads (with its
+    select_related/prefetch_related), so that the object is fetched only once.
     """
 
     def decorator(view):
@@ -19,8 +21,9 @@ def permission_required(perm: str, *, lookup=None):
                 return redirect_to_login(request.get_full_path())
             obj = None
             if lookup is not None:
-                model, kwarg = lookup
-                obj = get_object_or_404(model, pk=kwargs.pop(kwarg))
+                source, kwarg = lookup
+                queryset = source if isinstance(source, type) else source()
+                obj = get_object_or_404(queryset, pk=kwargs.pop(kwarg))
                 kwargs["obj"] = obj
             if not request.user.has_perm(perm, obj):
                 raise PermissionDenied

@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from cqpt_portal.accounts.services import safe_next_path
 
 from .models import Notification
 from .services import notification_mark_read
@@ -21,8 +22,9 @@ def notification_list(request):
 def notification_open(request, pk):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     notification_mark_read(user=request.user, notification_ids=[notification.pk])
-    if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
-        return redirect(notification.link)
+    link = safe_next_path(notification.link)
+    if link:
+        return redirect(link)
     return redirect("notifications:list")
 
 

@@ -105,3 +105,38 @@ class InvitationState(models.TextChoices):
     ACCEPTED = "accepted", _("Acceptée")
     DECLINED = "declined", _("Déclinée")
     REVOKED = "revoked", _("Annulée par l'employeur")
+
+
+class MissingItem(models.TextChoices):
+    """What AUVICOM most often finds missing; each points at the step of the dossier where it is fixed."""
+
+    CONTACT = "contact", _("Coordonnées incomplètes ou erronées")
+    IDENTITY = "identity", _("Pièce d'identité lisible et en cours de validité")
+    EMPLOYMENT = "employment", _("Employeur ou contrat de travail à préciser")
+    CONTRACT = "contract", _("Copie du contrat de travail (toutes les pages)")
+    ATTESTATION = "attestation", _("Attestation d'expérience de l'employeur indiquant les heures de travail effectif")
+    PERIODS = "periods", _("Dates ou heures des périodes d'expérience à préciser")
+    CONTRACT_CQPT = "contract_cqpt", _("Mention du CQPT visé dans le contrat de professionnalisation")
+    FUNDING = "funding", _("Accord de l'employeur sur le financement de l'évaluation")
+
+
+# The step of the candidate's dossier where each missing item is fixed (keys of candidates.steps).
+MISSING_ITEM_STEPS = {
+    MissingItem.CONTACT: "identity",
+    MissingItem.IDENTITY: "documents",
+    MissingItem.EMPLOYMENT: "employment",
+    MissingItem.CONTRACT: "documents",
+    MissingItem.ATTESTATION: "documents",
+    MissingItem.PERIODS: "experience",
+    MissingItem.CONTRACT_CQPT: "documents",
+    MissingItem.FUNDING: "funding",
+}
+
+
+def missing_item_label(item) -> str:
+    """How one stored missing item reads: {"code": ...} by its label, {"text": ...} as written."""
+    if isinstance(item, dict):
+        if item.get("code") in MissingItem.values:
+            return str(MissingItem(item["code"]).label)
+        return str(item.get("text", ""))
+    return str(item)  # rows written before items had codes

@@ -19,6 +19,7 @@ from .enums import (
     Initiative,
     InvitationState,
     WorkingTime,
+    missing_item_label,
 )
 
 
@@ -233,6 +234,11 @@ class AdmissibilityDecision(models.Model):
     class Meta:
         ordering = ["dossier", "decided_at"]
         indexes = [models.Index(fields=["dossier", "revoked_at"], name="decision_current_idx")]
+
+    @property
+    def missing_item_labels(self) -> list[str]:
+        """The missing items as the candidate reads them, in the current language."""
+        return [missing_item_label(item) for item in self.missing_items or []]
 
 
 class DossierNumberCounter(models.Model):

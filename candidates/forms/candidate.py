@@ -245,13 +245,19 @@ class DocumentUploadForm(forms.ModelForm):
 
 
 class WithdrawalForm(forms.Form):
+    """The withdrawal's input; that a reason is given is the workflow's guard (shown next to `reason`)."""
+
     reason = forms.CharField(
         label=_("Pourquoi retirez-vous votre candidature ?"),
+        required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Indiquez la raison de votre retrait.")},
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
     )
     confirm = forms.BooleanField(
         label=_("Je confirme retirer ma candidature : ce retrait est définitif."),
         error_messages={"required": _("Cochez la case pour confirmer le retrait.")},
     )
+    refusal_fields = {"comment": "reason"}
+
+    def transition_data(self) -> dict:
+        return {"comment": self.cleaned_data.get("reason") or ""}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
+from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.models import Notification
 
 from ..enums import EDITABLE_STATES, FINAL_STATES, AccessRoute
@@ -26,7 +27,6 @@ from ..forms.candidate import (
     ExperiencePeriodForm,
     FundingForm,
     IdentityForm,
-    WithdrawalForm,
 )
 from ..models import Dossier, ExperiencePeriod
 from ..selectors import current_decision, dossiers_for_candidate_pages, state_history, stopped_from
@@ -41,7 +41,7 @@ from ..services.candidate import (
     period_save,
 )
 from ..steps import NEXT_ACTION, STEP_KEYS, dossier_steps, dossier_timeline, step_url
-from ..workflow import TransitionError, apply_transition, available_transitions
+from ..workflow import DOSSIER_WORKFLOW
 
 # --- shared helpers ----------------------------------------------------------------------
 
@@ -331,18 +331,15 @@ def step_review(request, obj):
     dossier = obj
     if request.method == "POST":
         try:
-            dossier = apply_transition(dossier_id=dossier.pk, name="submit", actor=request.user)
-        except TransitionError as error:
-            for message in error.messages:
+            dossier = DOSSIER_WORKFLOW.apply(pk=dossier.pk, name="submit", actor=request.user)
+        except ActionRefused as refused:
+            for message in refused.messages:
                 messages.error(request, message)
             return redirect(step_url(dossier, "review"))
-        messages.success(
-            request,
-            _("Votre dossier est déposé auprès d'AUVICOM sous le numéro %(number)s.") % {"number": dossier.number},
-        )
+        messages.success(request, DOSSIER_WORKFLOW["submit"].success_message % {"number": dossier.number})
         return redirect("candidates:dossier_detail", pk=dossier.pk)
     context = step_context(request, dossier, "review")
-    transitions = {t.name: t for t in available_transitions(request.user, dossier)}
+    transitions = {t.name: t for t in DOSSIER_WORKFLOW.available(request.user, dossier)}
     context.update(
         eligibility=dossier_eligibility(dossier, reference_date=timezone.localdate()),
         is_acces_libre=dossier.access_route == AccessRoute.ACCES_LIBRE,
@@ -355,24 +352,20 @@ def step_review(request, obj):
 @permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
 def dossier_withdraw(request, obj):
     dossier = obj
-    if not any(t.name == "withdraw" for t in available_transitions(request.user, dossier)):
+    refused = DOSSIER_WORKFLOW.refusal(request.user, dossier, "withdraw")
+    if refused is not None:
         messages.error(
             request,
             _("Ce dossier ne peut plus être retiré : il est « %(state)s ».") % {"state": dossier.get_state_display()},
         )
         return redirect("candidates:dossier_detail", pk=dossier.pk)
-    form = WithdrawalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            apply_transition(
-                dossier_id=dossier.pk, name="withdraw", actor=request.user, comment=form.cleaned_data["reason"]
-            )
-        except TransitionError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Votre candidature est retirée."))
-            return redirect("candidates:dashboard")
+    transition = DOSSIER_WORKFLOW["withdraw"]
+    form = transition.form(request.POST or None)
+    if request.method == "POST" and DOSSIER_WORKFLOW.submit_form(
+        pk=dossier.pk, name="withdraw", actor=request.user, form=form
+    ):
+        messages.success(request, transition.success_message)
+        return redirect("candidates:dashboard")
     return render(request, "candidates/candidate/withdraw.html", {"dossier": dossier, "form": form})
 
 
@@ -382,7 +375,7 @@ def dossier_withdraw(request, obj):
 @permission_required("candidates.view_dossier", lookup=(dossiers_for_candidate_pages, "pk"))
 def dossier_detail(request, obj):
     dossier = obj
-    transitions = {t.name: t for t in available_transitions(request.user, dossier)}
+    transitions = {t.name: t for t in DOSSIER_WORKFLOW.available(request.user, dossier)}
     context = {
         "dossier": dossier,
         "decision": current_decision(dossier),

@@ -2,7 +2,7 @@
 
 Views are thin: the filters live in candidates.filters, the reads in
 candidates.selectors and candidates.services.review, every state change in
-candidates.workflow.apply_transition.
+candidates.workflow (its table gives each transition's form and message).
 """
 
 import csv
@@ -10,10 +10,9 @@ import csv
 from django.contrib import messages
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
@@ -21,7 +20,6 @@ from cqpt_portal.audit.selectors import audit_events_for
 
 from ..enums import AccessRoute, DossierState
 from ..filters import ReviewQueueFilter
-from ..forms.review import TRANSITION_FORMS
 from ..models import Dossier
 from ..selectors import (
     DeferredJoinPaginator,
@@ -32,22 +30,11 @@ from ..selectors import (
     review_queue_base,
 )
 from ..services.review import review_sheet
-from ..workflow import TransitionError, apply_transition, available_transitions
+from ..workflow import DOSSIER_WORKFLOW
 
 PAGE_SIZE = 25
 EXPORT_CHUNK_SIZE = 2000
 EXPORT_LINES_PER_CHUNK = 500  # lines sent to the client per write
-
-SUCCESS_MESSAGES = {
-    "claim": gettext_lazy("Vous avez pris en charge ce dossier."),
-    "release": gettext_lazy("Le dossier est remis dans la file."),
-    "declare_admissible": gettext_lazy("Le dossier est déclaré recevable ; le candidat est prévenu."),
-    "declare_incomplete": gettext_lazy("Le dossier est déclaré incomplet ; le candidat est prévenu de ce qui manque."),
-    "declare_inadmissible": gettext_lazy("Le dossier est déclaré irrecevable ; le candidat est prévenu."),
-    "correct_decision": gettext_lazy(
-        "La décision est corrigée ; la précédente est annulée et le candidat est prévenu."
-    ),
-}
 
 
 def _query_string(request) -> str:
@@ -69,7 +56,7 @@ def auvicom_dashboard(request):
             {
                 "dossier": dossier,
                 "age": queue_age_days(dossier.submitted_at, today=today),
-                "actions": [t for t in available_transitions(request.user, dossier) if t.name == "claim"],
+                "actions": [t for t in DOSSIER_WORKFLOW.available(request.user, dossier) if t.name == "claim"],
             }
         )
     return render(
@@ -180,14 +167,13 @@ def _render_review(request, dossier: Dossier, *, bound: tuple[str, object] | Non
     if selected_id.isdigit():
         selected = next((d for d in documents if d.pk == int(selected_id)), None)
     actions = []
-    for transition in available_transitions(request.user, dossier):
-        form_class = TRANSITION_FORMS.get(transition.name)
-        if form_class is None:
+    for transition in DOSSIER_WORKFLOW.available(request.user, dossier):
+        if transition.form is None:
             continue
         if bound is not None and bound[0] == transition.name:
             form = bound[1]
         else:
-            form = form_class(prefix=transition.name)
+            form = transition.form(prefix=transition.name)
         actions.append({"transition": transition, "form": form})
     return render(
         request,
@@ -199,8 +185,8 @@ def _render_review(request, dossier: Dossier, *, bound: tuple[str, object] | Non
             "documents": documents,
             "selected_document": selected,
             "decisions": list(dossier.decisions.all()),
-            "queue_actions": [a for a in actions if a["transition"].name in ("claim", "release")],
-            "decision_actions": [a for a in actions if a["transition"].name not in ("claim", "release")],
+            "queue_actions": [a for a in actions if a["transition"].group == "queue"],
+            "decision_actions": [a for a in actions if a["transition"].group == "decision"],
             "age": queue_age_days(dossier.submitted_at, today=timezone.localdate()),
             "audit_events": audit_events_for(dossier),
         },
@@ -218,29 +204,23 @@ def review_detail(request, obj):
 def review_decide(request, obj):
     """Apply one review transition (claim, release, a decision, a correction) through the workflow."""
     name = request.POST.get("transition", "")
-    form_class = TRANSITION_FORMS.get(name)
-    if form_class is None:
+    transition = DOSSIER_WORKFLOW.transitions.get(name)
+    if transition is None or transition.form is None:
         messages.error(request, _("Action inconnue."))
         return redirect("candidates:review_detail", pk=obj.pk)
-    form = form_class(request.POST, prefix=name)
-    if not form.is_valid():
+    form = transition.form(request.POST, prefix=name)
+    dossier = DOSSIER_WORKFLOW.submit_form(pk=obj.pk, name=name, actor=request.user, form=form)
+    if dossier is not None:
+        messages.success(request, transition.success_message)
+        if transition.next_page:
+            return redirect(transition.next_page)
+        return redirect("candidates:review_detail", pk=obj.pk)
+    if any(field != "__all__" for field in form.errors):
         messages.error(request, _("La décision n'est pas enregistrée : corrigez les champs signalés."))
         return _render_review(request, dossier_for_review(pk=obj.pk), bound=(name, form))
-    try:
-        apply_transition(
-            dossier_id=obj.pk,
-            name=name,
-            actor=request.user,
-            comment=form.cleaned_data.get("comment", "") or "",
-            data=form.transition_data(),
-        )
-    except TransitionError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("candidates:review_detail", pk=obj.pk)
-    messages.success(request, SUCCESS_MESSAGES[name])
-    if name == "release":
-        return redirect(reverse("candidates:auvicom_dashboard"))
+    # Refused as a whole (state, role, someone faster): say why on the page as it is now.
+    for message in form.non_field_errors():
+        messages.error(request, message)
     return redirect("candidates:review_detail", pk=obj.pk)
 
 

@@ -12,3 +12,8 @@ def verified_employers_of(*, company_id: int) -> QuerySet[User]:
     return User.objects.filter(
         role=Role.EMPLOYER, company_id=company_id, is_active=True, company_verified_at__isnull=False
     )
+
+
+def active_users_with_role(role: Role) -> list[User]:
+    """The active accounts of one role (e.g. every admissibility reviewer, to tell them of a new dossier)."""
+    return list(User.objects.filter(role=role, is_active=True))

@@ -6,3 +6,33 @@ class NotificationState(models.TextChoices):
     PENDING = "pending", _("En attente d'envoi")
     SENT = "sent", _("Envoyée")
     FAILED = "failed", _("Échec")
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about: its e-mail templates (notifications/email/<kind>_*.txt) are keyed by it."""
+
+    # accounts
+    EMAIL_CONFIRMATION = "email_confirmation", _("Confirmation de l'adresse e-mail")
+    REGISTRATION_DUPLICATE = "registration_duplicate", _("Inscription avec une adresse déjà utilisée")
+    PASSWORD_RESET = "password_reset", _("Réinitialisation du mot de passe")
+    EMPLOYER_VERIFIED = "employer_verified", _("Compte employeur vérifié")
+    # the dossier, for the candidate and the employers it is shared with
+    DOSSIER_SUBMITTED = "dossier_submitted", _("Dossier déposé")
+    DOSSIER_UNDER_REVIEW = "dossier_under_review", _("Dossier pris en charge par AUVICOM")
+    DOSSIER_ADMISSIBLE = "dossier_admissible", _("Dossier recevable")
+    DOSSIER_INCOMPLETE = "dossier_incomplete", _("Dossier incomplet")
+    DOSSIER_INADMISSIBLE = "dossier_inadmissible", _("Dossier irrecevable")
+    DOSSIER_WITHDRAWN = "dossier_withdrawn", _("Candidature retirée")
+    DOSSIER_DECISION_CORRECTED = "dossier_decision_corrected", _("Décision de recevabilité corrigée")
+    DOSSIER_STATE_EMPLOYER = "dossier_state_employer", _("Avancement du dossier d'un salarié")
+    # the dossier, for AUVICOM
+    DOSSIER_SUBMITTED_STAFF = "dossier_submitted_staff", _("Nouveau dossier déposé")
+    DOSSIER_WITHDRAWN_STAFF = "dossier_withdrawn_staff", _("Dossier retiré par le candidat")
+    # employers and their employees
+    INVITATION_RECEIVED = "invitation_received", _("Proposition de candidature reçue")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Proposition de candidature acceptée")
+    INVITATION_DECLINED = "invitation_declined", _("Proposition de candidature déclinée")
+    PERIOD_CONFIRMED = "period_confirmed", _("Heures confirmées par l'employeur")
+    PERIOD_DISPUTED = "period_disputed", _("Heures contestées par l'employeur")
+    # administrators
+    TEST = "test", _("Message d'essai")

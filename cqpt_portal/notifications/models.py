@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import NotificationState
+from .enums import NotificationKind, NotificationState
 
 
 class Notification(models.Model):
@@ -17,7 +17,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("destinataire")
     )
-    kind = models.CharField(_("type"), max_length=64)
+    kind = models.CharField(_("type"), max_length=64, choices=NotificationKind.choices)
     context = models.JSONField(_("contexte"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     link = models.CharField(_("lien"), max_length=300, blank=True)
     language = models.CharField(_("langue"), max_length=8, default="fr")

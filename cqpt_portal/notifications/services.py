@@ -7,7 +7,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .enums import NotificationState
+from .enums import NotificationKind, NotificationState
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -22,12 +22,16 @@ def render_notification(*, kind: str, context: dict, language: str, link: str = 
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-def notification_create(*, recipient, kind: str, context: dict | None = None, link: str = "") -> Notification:
+def notification_create(
+    *, recipient, kind: NotificationKind | str, context: dict | None = None, link: str = ""
+) -> Notification:
     """Write a notification in the caller's transaction; queue its e-mail after commit.
 
     Side effects: one INSERT now; a Celery task after the transaction commits
-    (none if it rolls back).
+    (none if it rolls back). `link` is the recipient's own page for it (the
+    caller builds it for that recipient).
     """
+    kind = NotificationKind(kind).value  # an unknown kind is a programming error, not a silent template miss
     context = context or {}
     language = recipient.language or settings.LANGUAGE_CODE
     subject, body = render_notification(kind=kind, context=context, language=language, link=link)

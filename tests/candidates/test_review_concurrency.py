@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from candidates.enums import DossierState
 from candidates.models import Dossier, DossierNumberCounter
-from candidates.workflow import TransitionError, apply_transition
+from candidates.workflow import apply_transition
+from cqpt_portal.exceptions import ActionRefused
 from tests.candidates.test_review_support import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     fast_password_hashing,
     ready_dossier,
@@ -63,7 +64,7 @@ def test_two_reviewers_claiming_at_the_same_instant_one_wins(round_):
     )
 
     winners = [o for o in outcomes if isinstance(o, Dossier)]
-    losers = [o for o in outcomes if isinstance(o, TransitionError)]
+    losers = [o for o in outcomes if isinstance(o, ActionRefused)]
     assert len(winners) == 1 and len(losers) == 1, outcomes
     assert "Quelqu'un l'a peut-être traité entre-temps" in losers[0].messages[0]
     assert "En cours d'examen par AUVICOM" in losers[0].messages[0]

@@ -132,6 +132,12 @@ def test_declare_incomplete_sends_the_missing_items_and_resubmission_returns_to_
     decision = AdmissibilityDecision.objects.get(dossier=dossier)
     assert decision.outcome == AdmissibilityOutcome.INCOMPLETE
     assert decision.missing_items == [
+        {"code": "identity", "step": "documents"},
+        {"code": "attestation", "step": "documents"},
+        {"text": "Bulletins de salaire de 2024", "step": ""},
+        {"text": "Signature du candidat", "step": ""},
+    ]
+    assert decision.missing_item_labels == [
         "Pièce d'identité lisible et en cours de validité",
         "Attestation d'expérience de l'employeur indiquant les heures de travail effectif",
         "Bulletins de salaire de 2024",
@@ -139,6 +145,7 @@ def test_declare_incomplete_sends_the_missing_items_and_resubmission_returns_to_
     ]
     notification = _notified(dossier, "dossier_incomplete").get()
     assert "Bulletins de salaire de 2024" in notification.body
+    assert "- Pièce d'identité lisible et en cours de validité" in notification.body
     assert _audit(dossier, "declare_incomplete").get().extra["missing_items"] == decision.missing_items
 
     # The candidate completes and resubmits: the dossier is back in the queue, unclaimed.
@@ -247,7 +254,8 @@ def test_only_administrators_see_and_use_the_correction(client):
     old, new = AdmissibilityDecision.objects.filter(dossier=dossier).order_by("decided_at", "pk")
     assert old.outcome == AdmissibilityOutcome.ADMISSIBLE and old.revoked_at and old.revoked_by == admin
     assert new.outcome == AdmissibilityOutcome.INCOMPLETE and new.revoked_at is None
-    assert new.missing_items == ["Copie du contrat de travail (toutes les pages)"]
+    assert new.missing_items == [{"code": "contract", "step": "documents"}]
+    assert new.missing_item_labels == ["Copie du contrat de travail (toutes les pages)"]
     event = _audit(dossier, "correct_decision").get()
     assert event.actor == admin and event.from_state == DossierState.ADMISSIBLE
     assert event.to_state == DossierState.INCOMPLETE and event.comment == "Le contrat joint n'est pas signé."

@@ -3,9 +3,10 @@
 import pytest
 
 from candidates.enums import DossierState
-from candidates.workflow import TRANSITIONS, TransitionError, apply_transition, available_transitions
+from candidates.workflow import TRANSITIONS, apply_transition, available_transitions
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.audit.models import AuditEvent
+from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.models import Notification
 from tests.factories import DossierFactory, EmployerFactory, UserFactory
 
@@ -26,7 +27,7 @@ def test_every_transition_writes_state_audit_and_is_refused_from_a_wrong_state()
         "under_review",
         Role.AUVICOM_REVIEWER,
     )
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(ActionRefused) as refused:
         apply_transition(dossier_id=dossier.pk, name="claim", actor=UserFactory(role=Role.AUVICOM_REVIEWER))
     assert "En cours d'examen" in refused.value.messages[0]
     assert AuditEvent.objects.for_object(dossier).count() == 1
@@ -35,7 +36,7 @@ def test_every_transition_writes_state_audit_and_is_refused_from_a_wrong_state()
 def test_wrong_role_is_refused_and_nothing_is_written():
     candidate = UserFactory()
     dossier = DossierFactory(state=DossierState.SUBMITTED, number="CQPT-2026-000002")
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(ActionRefused) as refused:
         apply_transition(dossier_id=dossier.pk, name="claim", actor=candidate)
     assert "rôle" in refused.value.messages[0]
     dossier.refresh_from_db()
@@ -80,7 +81,7 @@ def test_not_shared_dossier_tells_no_employer():
 def test_refused_guard_rolls_back_everything():
     reviewer = UserFactory(role=Role.AUVICOM_REVIEWER)
     dossier = DossierFactory(state=DossierState.UNDER_REVIEW, number="CQPT-2026-000006", reviewer=reviewer)
-    with pytest.raises(TransitionError):
+    with pytest.raises(ActionRefused):
         apply_transition(dossier_id=dossier.pk, name="declare_incomplete", actor=reviewer, data={"missing_items": []})
     dossier.refresh_from_db()
     assert dossier.state == DossierState.UNDER_REVIEW

@@ -119,12 +119,12 @@ def test_rolled_back_notification_queues_nothing(django_capture_on_commit_callba
 
 @pytest.fixture
 def language_probe(settings):
-    """A notification kind whose subject is the language it was rendered in."""
+    """The "test" kind, with templates (found first) whose subject is the language it was rendered in."""
     settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], PROBE_TEMPLATES]},
+        {**settings.TEMPLATES[0], "DIRS": [PROBE_TEMPLATES, *settings.TEMPLATES[0]["DIRS"]]},
         *settings.TEMPLATES[1:],
     ]
-    return "language_probe"
+    return "test"
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -22,8 +22,8 @@ from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.models import Notification
 from cqpt_portal.notifications.services import notification_create
 from tests.candidates.test_review_support import administrator, claimed_dossier, ready_dossier, reviewer
-from tests.factories import EmployerFactory, UserFactory
 from tests.conftest import login
+from tests.factories import EmployerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,14 +130,8 @@ def test_every_transition_role_and_state(actors):
                 except ActionRefused as refused:
                     assert refused.messages and all(refused.messages), (name, who, state)
                     assert Dossier.objects.get(pk=dossier.pk).state == state
-    allowed = {key for key in outcomes}
-    expected = {
-        (name, who, state)
-        for name, (whos, states) in EXPECTED.items()
-        for who in whos
-        for state in states
-        # the employer verified for the dossier's company is an actor too: never allowed
-    }
+    allowed = set(outcomes)
+    expected = {(name, who, state) for name, (whos, states) in EXPECTED.items() for who in whos for state in states}
     assert allowed == expected
     for (name, _who, state), reached in outcomes.items():
         if name == "correct_decision":
@@ -174,9 +168,7 @@ def test_withdraw_guard_requires_a_reason_next_to_the_field():
 def test_withdraw_form_shows_the_guard_message_next_to_the_reason(client):
     dossier = ready_dossier()
     login(client, dossier.candidate)
-    response = client.post(
-        reverse("candidates:dossier_withdraw", args=[dossier.pk]), {"reason": "  ", "confirm": "on"}
-    )
+    response = client.post(reverse("candidates:dossier_withdraw", args=[dossier.pk]), {"reason": "  ", "confirm": "on"})
     assert response.status_code == 200
     assert response.context["form"].errors["reason"] == ["Indiquez la raison de votre retrait."]
     assert Dossier.objects.get(pk=dossier.pk).state == S.DRAFT

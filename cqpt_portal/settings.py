@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "cqpt_portal.accounts",
-    "cqpt_portal.catalogue",
+    "catalogue",
     "cqpt_portal.audit",
     "cqpt_portal.notifications",
     "cqpt_portal.files",

@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from catalogue.models import Company
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.models import AuditEvent
 from cqpt_portal.audit.services import audit_record
-from cqpt_portal.catalogue.models import Company
 from cqpt_portal.notifications.services import notification_create, render_notification
 
 from ..enums import (

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cqpt_portal.catalogue.validators import normalize_siret, validate_siret
+from catalogue.validators import normalize_siret, validate_siret
 
 from .enums import EVALUATOR_ROLES, Role
 from .models import User

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 
+from catalogue.models import Company
 from cqpt_portal.audit.services import audit_record
-from cqpt_portal.catalogue.models import Company
 from cqpt_portal.notifications.services import notification_create
 
 from .enums import SELF_REGISTERED_ROLES, Role

@@ -15,10 +15,10 @@ from candidates.services.candidate import (
     period_save,
 )
 from candidates.workflow import apply_transition
+from catalogue.models import Company, Cqpt
 from cqpt_portal.accounts.demo import DEMO_PASSWORD
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
-from cqpt_portal.catalogue.models import Company, Cqpt
 from cqpt_portal.files.validation import validate_document_upload
 from funding.models import FundingScheme
 

@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from catalogue.models import Company, EvaluatorOrganisation
 from cqpt_portal.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
-from cqpt_portal.catalogue.models import Company, EvaluatorOrganisation
 
 
 class Command(BaseCommand):

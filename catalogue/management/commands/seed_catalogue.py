@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cqpt_portal.catalogue.models import Company, Competency, CompetencyBlock, Cqpt, EvaluatorOrganisation
+from catalogue.models import Company, Competency, CompetencyBlock, Cqpt, EvaluatorOrganisation
 from funding.models import FundingScheme
 
 REFERENTIELS = {

@@ -1,7 +1,8 @@
 """The employer's side of the candidacy: invitations, confirmation of hours, shared dossiers.
 
 Selectors here mirror the object permissions of candidates.rules (is_invitation_of_employer_company,
-is_period_at_employer_company, is_sharing_employer) so that a list never shows what its page refuses.
+is_period_at_employer_company) so that a list never shows what its page refuses; the shared dossiers are
+those the candidate shares with the company, once submitted (a number).
 """
 
 import logging

@@ -43,10 +43,10 @@ from candidates.filters import ReviewQueueFilter  # noqa: E402
 from candidates.models import Dossier  # noqa: E402
 from candidates.selectors import review_queue_base  # noqa: E402
 from candidates.views.review import PAGE_SIZE  # noqa: E402
+from catalogue.models import Company, Cqpt  # noqa: E402
+from catalogue.validators import luhn_is_valid  # noqa: E402
 from cqpt_portal.accounts.enums import Role  # noqa: E402
 from cqpt_portal.accounts.models import User  # noqa: E402
-from cqpt_portal.catalogue.models import Company, Cqpt  # noqa: E402
-from cqpt_portal.catalogue.validators import luhn_is_valid  # noqa: E402
 from funding.models import FundingScheme  # noqa: E402
 
 EMAIL_DOMAIN = "bench.cqpt.invalid"

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cqpt_portal.catalogue.models import Cqpt
+from catalogue.models import Cqpt
 
 from .enums import QUEUE_STATES, AccessRoute, DossierState
 from .models import Dossier

@@ -5,7 +5,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cqpt_portal.catalogue.validators import validate_idcc, validate_siret
+from catalogue.validators import validate_idcc, validate_siret
 from cqpt_portal.files.storage import dossier_document_path, private_storage
 
 from .enums import (

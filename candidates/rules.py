@@ -18,25 +18,13 @@ def is_dossier_owner(user, dossier):
 
 @rules.predicate
 def is_dossier_reviewer(user, dossier):
+    """The AUVICOM reviewer who has claimed this dossier (used by the workflow's table)."""
     return dossier is not None and dossier.reviewer_id is not None and dossier.reviewer_id == user.pk
-
-
-@rules.predicate
-def is_sharing_employer(user, dossier):
-    return (
-        dossier is not None
-        and dossier.share_with_employer
-        and dossier.company_id is not None
-        and dossier.company_id == user.company_id
-        and dossier.number is not None
-    )
 
 
 can_view_dossier = is_dossier_owner | is_auvicom | is_administrator
 rules.add_perm("candidates.view_dossier", can_view_dossier)
-rules.add_perm("candidates.view_documents", can_view_dossier)
 rules.add_perm("candidates.edit_dossier", is_dossier_owner)
-rules.add_perm("candidates.view_dossier_status", can_view_dossier | (is_employer & is_sharing_employer))
 rules.add_perm("candidates.review_dossier", is_admissibility_reviewer | is_administrator)
 rules.add_perm("candidates.view_review_queue", is_auvicom | is_administrator)
 rules.add_perm("candidates.view_candidate_dashboard", is_candidate)

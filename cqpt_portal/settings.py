@@ -47,13 +47,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "cqpt_portal.accounts",
-    "cqpt_portal.catalogue",
     "cqpt_portal.audit",
     "cqpt_portal.notifications",
     "cqpt_portal.files",
+    "catalogue",
     "candidates",
     "evaluation",
     "funding",
+    "demo",
 ]
 
 MIDDLEWARE = [

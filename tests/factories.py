@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from candidates.enums import AccessRoute, ContractType, DossierState, Initiative, WorkingTime
 from candidates.models import Dossier, ExperiencePeriod
+from catalogue.models import Company, Cqpt, EvaluatorOrganisation
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
-from cqpt_portal.catalogue.models import Company, Cqpt, EvaluatorOrganisation
 from funding.models import FundingScheme
 
 PASSWORD = "correct-horse-battery-staple-42"
@@ -20,7 +20,7 @@ VALID_SIRETS = ["73282932000074", "44306184100047", "55210055400013", "380129866
 
 def luhn_siret(n: int) -> str:
     """The n-th valid SIRET of a deterministic series (for many companies)."""
-    from cqpt_portal.catalogue.validators import luhn_is_valid
+    from catalogue.validators import luhn_is_valid
 
     base = f"{900000000 + n:09d}{n % 100000:05d}"[:13]
     for digit in range(10):

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cqpt_portal.catalogue.models import Company, Cqpt
-from cqpt_portal.catalogue.validators import normalize_siret, validate_idcc, validate_siret
+from catalogue.models import Company, Cqpt
+from catalogue.validators import normalize_siret, validate_idcc, validate_siret
 from cqpt_portal.files.validation import validate_document_upload
 from funding.models import FundingScheme
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cqpt_portal.catalogue.models import Cqpt
+from catalogue.models import Cqpt
 
 from ..enums import AccessRoute, EmployerConfirmation, InvitationState
 from ..models import EmployerInvitation

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from catalogue.models import Company
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.services import audit_record
-from cqpt_portal.catalogue.models import Company
 from cqpt_portal.files.validation import DetectedType, safe_display_name
 
 from ..enums import EDITABLE_STATES, FINAL_STATES, DossierState, EmployerConfirmation

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
-from cqpt_portal.catalogue.validators import BRANCH_IDCC
+from catalogue.validators import BRANCH_IDCC
 
 from ..eligibility import EligibilityResult, PeriodInput, compute_eligibility
 from ..enums import AccessRoute, ContractType, DocumentKind, EmployerConfirmation

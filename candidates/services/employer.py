@@ -1,7 +1,8 @@
 """The employer's side of the candidacy: invitations, confirmation of hours, shared dossiers.
 
 Selectors here mirror the object permissions of candidates.rules (is_invitation_of_employer_company,
-is_period_at_employer_company, is_sharing_employer) so that a list never shows what its page refuses.
+is_period_at_employer_company) so that a list never shows what its page refuses; the shared dossiers are
+those the candidate shares with the company, once submitted (a number).
 """
 
 import logging
@@ -17,11 +18,11 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from catalogue.models import Company
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.models import AuditEvent
 from cqpt_portal.audit.services import audit_record
-from cqpt_portal.catalogue.models import Company
 from cqpt_portal.notifications.services import notification_create, render_notification
 
 from ..enums import (

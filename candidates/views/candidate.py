@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.exceptions import ActionRefused
-from cqpt_portal.notifications.models import Notification
+from cqpt_portal.notifications.selectors import notifications_recent
 
 from ..enums import EDITABLE_STATES, FINAL_STATES, AccessRoute
 from ..forms.candidate import (
@@ -41,53 +41,10 @@ from ..services.candidate import (
     period_save,
 )
 from ..steps import NEXT_ACTION, STEP_KEYS, dossier_steps, dossier_timeline, step_url
+from ..viewhelpers import mark_visited, refuse_locked, step_context, visited_steps
 from ..workflow import DOSSIER_WORKFLOW
 
 # --- shared helpers ----------------------------------------------------------------------
-
-
-def _visited_key(dossier: Dossier) -> str:
-    return f"dossier-{dossier.pk}-visited"
-
-
-def mark_visited(request, dossier: Dossier, step: str) -> None:
-    visited = set(request.session.get(_visited_key(dossier), []))
-    if step not in visited:
-        request.session[_visited_key(dossier)] = sorted(visited | {step})
-
-
-def step_context(request, dossier: Dossier, current: str, **extra) -> dict:
-    """What every step page shows: the menu, the checklist, AUVICOM's missing items, editability."""
-    problems = submission_problems(dossier, reference_date=timezone.localdate())
-    decision = current_decision(dossier)
-    steps = dossier_steps(
-        dossier,
-        problems=problems,
-        decision=decision,
-        visited=frozenset(request.session.get(_visited_key(dossier), [])),
-        current=current,
-    )
-    index = STEP_KEYS.index(current)
-    return {
-        "dossier": dossier,
-        "steps": steps,
-        "step": steps[index],
-        "previous_step": steps[index - 1] if index > 0 else None,
-        "next_step": steps[index + 1] if index + 1 < len(steps) else None,
-        "problems": problems,
-        "decision": decision,
-        "editable": dossier.state in EDITABLE_STATES,
-        **extra,
-    }
-
-
-def refuse_locked(request, dossier: Dossier, step: str):
-    messages.error(
-        request,
-        _("Ce dossier n'est plus modifiable : il est « %(state)s ». Rien n'a été enregistré.")
-        % {"state": dossier.get_state_display()},
-    )
-    return redirect(step_url(dossier, step))
 
 
 def disable_form(form) -> None:
@@ -114,7 +71,7 @@ def dashboard(request):
         "dossiers": dossiers,
         "open_dossier": open_dossier,
         "shown": shown,
-        "notifications": list(Notification.objects.filter(recipient=request.user)[:5]),
+        "notifications": notifications_recent(recipient=request.user, limit=5),
     }
     if shown is not None:
         context["timeline"] = dossier_timeline(shown, stopped_from=stopped_from(shown))
@@ -125,7 +82,7 @@ def dashboard(request):
                 full,
                 problems=submission_problems(full, reference_date=timezone.localdate()),
                 decision=current_decision(full),
-                visited=frozenset(request.session.get(_visited_key(full), [])),
+                visited=visited_steps(request, full),
             )
             context["steps"] = steps
             context["resume_step"] = next((s for s in steps if s.status != "done"), steps[-1])

@@ -16,7 +16,7 @@ from ..selectors import documents_with_dossier, dossiers_for_candidate_pages
 from ..services.candidate import DossierNotEditable, document_add, document_delete
 from ..services.dossier import REQUIRED_DOCUMENTS
 from ..steps import step_url
-from .candidate import mark_visited, refuse_locked, step_context
+from ..viewhelpers import mark_visited, refuse_locked, step_context
 
 
 @permission_required("candidates.view_document", lookup=(documents_with_dossier, "pk"))

@@ -1,14 +1,23 @@
 from django import forms
+from django.apps import apps
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cqpt_portal.catalogue.validators import normalize_siret, validate_siret
-
 from .enums import EVALUATOR_ROLES, Role
 from .models import User
+
+
+def _validate_company_siret(siret: str) -> None:
+    """Run the SIRET checks declared on catalogue's Company (looked up by label: accounts imports no domain app)."""
+    siret_field = apps.get_model("catalogue", "Company")._meta.get_field("siret")
+    try:
+        siret_field.run_validators(siret)
+    except ValidationError as error:
+        # The format and checksum message comes first; the field's max-length message would only repeat it.
+        raise ValidationError(error.error_list[:1]) from None
 
 
 class LoginForm(AuthenticationForm):
@@ -85,7 +94,7 @@ class RegistrationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean_company_siret(self):
-        return normalize_siret(self.cleaned_data.get("company_siret", ""))
+        return "".join(self.cleaned_data.get("company_siret", "").split())
 
     def clean_company_name(self):
         return self.cleaned_data.get("company_name", "").strip()
@@ -111,7 +120,7 @@ class RegistrationForm(forms.Form):
                 self.add_error("company_siret", _("Indiquez le SIRET de votre entreprise."))
             else:
                 try:
-                    validate_siret(siret)
+                    _validate_company_siret(siret)
                 except ValidationError as error:
                     self.add_error("company_siret", error)
             if not cleaned.get("company_name"):

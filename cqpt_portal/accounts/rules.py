@@ -1,4 +1,4 @@
-"""Role predicates (django-rules), combined by each app's own rules.py."""
+"""Role predicates (django-rules), combined by each app's own rules.py; and the administrator's dashboard."""
 
 import rules
 
@@ -52,8 +52,4 @@ def is_administrator(user):
     return user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN)
 
 
-rules.add_perm("accounts.view_auvicom_dashboard", is_auvicom | is_administrator)
-rules.add_perm("accounts.view_evaluator_dashboard", is_evaluator)
-rules.add_perm("accounts.view_cpne_dashboard", is_cpne)
 rules.add_perm("accounts.view_admin_dashboard", is_administrator)
-rules.add_perm("accounts.view_audit_trail", is_auvicom | is_administrator)

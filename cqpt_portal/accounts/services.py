@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
@@ -9,7 +10,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 
 from cqpt_portal.audit.services import audit_record
-from cqpt_portal.catalogue.models import Company
 from cqpt_portal.notifications.services import notification_create
 
 from .enums import SELF_REGISTERED_ROLES, Role
@@ -100,7 +100,8 @@ def user_register(
     if role == Role.EMPLOYER:
         # The company is only *claimed* here: `company_verified_at` stays empty
         # until an administrator checks the link (see employer_verify).
-        company, _created = Company.objects.get_or_create(siret=company_siret, defaults={"name": company_name})
+        company_model = apps.get_model("catalogue", "Company")  # by label: accounts imports no domain app
+        company, _created = company_model.objects.get_or_create(siret=company_siret, defaults={"name": company_name})
     if existing is None:
         try:
             with transaction.atomic():

@@ -22,8 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.decorators import ratelimit
 
 from cqpt_portal.accounts.decorators import permission_required
-from cqpt_portal.notifications.enums import NotificationState
-from cqpt_portal.notifications.models import Notification
+from cqpt_portal.notifications.selectors import notifications_failed
 
 from .enums import AUVICOM_ROLES, CPNE_ROLES, EVALUATOR_ROLES, Role
 from .forms import LanguageForm, LoginForm, OtpTokenForm, PortalPasswordResetForm, RegistrationForm
@@ -169,7 +168,7 @@ def admin_dashboard(request):
     pending_employers = User.objects.filter(
         role=Role.EMPLOYER, is_active=True, company_verified_at__isnull=True
     ).count()
-    failed_notifications = Notification.objects.filter(state=NotificationState.FAILED).count()
+    failed_notifications = notifications_failed().count()
     return render(
         request,
         "accounts/admin_dashboard.html",

@@ -7,7 +7,7 @@ from cqpt_portal.accounts.decorators import permission_required
 from .selectors import audit_events_for
 
 
-@permission_required("accounts.view_audit_trail")
+@permission_required("audit.view_audit_trail")
 def object_trail(request, app_label, model, object_id):
     """Staff's view of one object's trail (each object's page also embeds it)."""
     try:

@@ -5,10 +5,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from catalogue.models import Company
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.models import AuditEvent
-from cqpt_portal.catalogue.models import Company
 from cqpt_portal.notifications.models import Notification
 from tests.accounts.helpers import emails_to, error_next_to, link_in
 from tests.factories import PASSWORD, VALID_SIRETS, CompanyFactory, UserFactory

@@ -129,7 +129,8 @@ def reviewer_page(browser, live_server):
     context.close()
 
 
-def test_candidacy_from_draft_to_admissible_through_the_ui(page, reviewer_page, tmp_path):
+def test_candidacy_from_draft_to_admissible_through_the_ui(page, reviewer_page, tmp_path, settings):
+    settings.DEMO_MODE = True
     call_command("seed_demo", verbosity=0)  # also loads the catalogue (CQPT, companies, funding schemes)
     today = timezone.localdate()
     last_month_end = today.replace(day=1) - datetime.timedelta(days=1)

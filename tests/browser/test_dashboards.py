@@ -43,7 +43,8 @@ def _server_h1(client, email: str, path: str) -> str:
 
 
 @pytest.mark.parametrize("role", list(DASHBOARDS), ids=[str(role) for role in DASHBOARDS])
-def test_role_logs_in_through_the_ui_and_sees_its_dashboard(page, login, client, role):
+def test_role_logs_in_through_the_ui_and_sees_its_dashboard(page, login, client, role, settings):
+    settings.DEMO_MODE = True
     call_command("seed_demo", verbosity=0)
     email = ACCOUNTS[role]
     dashboard = reverse(DASHBOARDS[role])

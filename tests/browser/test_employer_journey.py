@@ -41,6 +41,7 @@ def candidate_page(browser, live_server):
 
 def test_employer_proposes_the_cqpt_and_confirms_the_declared_hours(page, candidate_page):
     call_command("seed_catalogue", verbosity=0)
+    call_command("seed_funding_schemes", verbosity=0)
     employer = EmployerFactory(first_name="Étienne", last_name="Bernard")
     company = employer.company
     employee = UserFactory(email="salariee@example.org", first_name="Inès", last_name="Garnier")

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from candidates.enums import AccessRoute, ContractType, DossierState, Initiative, WorkingTime
 from candidates.models import Dossier, ExperiencePeriod
+from catalogue.models import Company
 from cqpt_portal.audit.models import AuditEvent
-from cqpt_portal.catalogue.models import Company
 from tests.conftest import login
 from tests.factories import (
     VALID_SIRETS,

@@ -2,9 +2,11 @@
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from candidates.enums import DossierState
 from candidates.models import Dossier, DossierSubmission
+from catalogue.models import Company, Cqpt
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.models import AuditEvent
@@ -12,7 +14,8 @@ from cqpt_portal.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_is_idempotent_and_fills_the_queue_through_the_workflow(capsys):
+def test_seed_demo_is_idempotent_and_fills_the_queue_through_the_workflow(capsys, settings):
+    settings.DEMO_MODE = True
     call_command("seed_demo")
     first = capsys.readouterr().out
     call_command("seed_demo")
@@ -29,3 +32,20 @@ def test_seed_demo_is_idempotent_and_fills_the_queue_through_the_workflow(capsys
     assert all(d.documents.count() == 3 for d in submitted)
     assert first.rstrip().splitlines()[-1].startswith("Staff accounts log in with a second factor")
     assert "candidat@demo.cqpt.fr" in first and "cqpt-demo-2026!" in first
+
+
+def test_seed_demo_refuses_outside_demo_mode_and_creates_nothing(settings):
+    """The admin account with the README's password and the public TOTP key must never reach production."""
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="DEMO_MODE must be on"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+    assert not Company.objects.exists() and not Cqpt.objects.exists()
+    assert not Dossier.objects.exists()
+
+
+def test_seed_demo_dossiers_refuses_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="DEMO_MODE must be on"):
+        call_command("seed_demo_dossiers")
+    assert not User.objects.exists()

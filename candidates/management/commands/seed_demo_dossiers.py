@@ -1,8 +1,9 @@
 import io
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from candidates.enums import AccessRoute, ContractType, DocumentKind, DossierState, WorkingTime
@@ -15,10 +16,10 @@ from candidates.services.candidate import (
     period_save,
 )
 from candidates.workflow import apply_transition
+from catalogue.models import Company, Cqpt
 from cqpt_portal.accounts.demo import DEMO_PASSWORD
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
-from cqpt_portal.catalogue.models import Company, Cqpt
 from cqpt_portal.files.validation import validate_document_upload
 from funding.models import FundingScheme
 
@@ -45,6 +46,10 @@ class Command(BaseCommand):
     help = "Create a few submitted demo dossiers through the real services and workflow (idempotent)."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "seed_demo_dossiers creates accounts with the public demo password: DEMO_MODE must be on (DEMO_MODE=true)."
+            )
         today = timezone.localdate()
         scheme = FundingScheme.objects.get(code="plan_formation")
         for email, first, last, cqpt_code, siret, hours in DEMO_CANDIDATES:

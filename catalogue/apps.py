@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CatalogueConfig(AppConfig):
-    name = "cqpt_portal.catalogue"
+    name = "catalogue"
     label = "catalogue"
     verbose_name = _("Catalogue")

@@ -1,11 +1,7 @@
-from datetime import date
-from decimal import Decimal
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cqpt_portal.catalogue.models import Company, Competency, CompetencyBlock, Cqpt, EvaluatorOrganisation
-from funding.models import FundingScheme
+from catalogue.models import Company, Competency, CompetencyBlock, Cqpt, EvaluatorOrganisation
 
 REFERENTIELS = {
     "ccad": (
@@ -88,58 +84,9 @@ ORGANISATIONS = [
     ("Évaluations Pro Ouest", "Rennes", ["ccad"]),
 ]
 
-SCHEMES = [
-    (
-        "plan_formation",
-        "Plan de formation de l'entreprise",
-        "Company training plan",
-        False,
-        "0",
-        False,
-        "L'entreprise finance l'évaluation dans le cadre de son plan de formation.",
-    ),
-    ("dif", "DIF", "DIF (individual right to training)", False, "0", False, ""),
-    (
-        "dif_prioritaire",
-        "DIF prioritaire",
-        "Priority DIF",
-        True,
-        "300",
-        False,
-        "AUVICOM prend en charge un forfait de 300 € si l'évaluation est suivie en intégralité.",
-    ),
-    (
-        "contrat_pro",
-        "Contrat de professionnalisation",
-        "Professionalisation contract",
-        True,
-        "300",
-        False,
-        "AUVICOM prend en charge un forfait de 300 € si l'évaluation est suivie en intégralité.",
-    ),
-    (
-        "periode_pro",
-        "Période de professionnalisation",
-        "Professionalisation period",
-        True,
-        "300",
-        False,
-        "AUVICOM prend en charge un forfait de 300 € si l'évaluation est suivie en intégralité.",
-    ),
-    (
-        "cif",
-        "CIF (Fongecif)",
-        "CIF (Fongecif)",
-        False,
-        "0",
-        True,
-        "Le CIF est instruit par le Fongecif : adressez-vous directement à lui. Le portail ne dépose pas de dossier CIF.",
-    ),
-]
-
 
 class Command(BaseCommand):
-    help = "Load the CQPT catalogue, branch companies, evaluator organisations and funding schemes (idempotent)."
+    help = "Load the CQPT catalogue, branch companies and evaluator organisations (idempotent)."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -158,20 +105,4 @@ class Command(BaseCommand):
         for name, city, codes in ORGANISATIONS:
             org, _ = EvaluatorOrganisation.objects.update_or_create(name=name, defaults={"city": city})
             org.cqpts.set(Cqpt.objects.filter(code__in=codes))
-        for pos, (code, label, label_en, covered, fee, elsewhere, explanation) in enumerate(SCHEMES):
-            FundingScheme.objects.update_or_create(
-                code=code,
-                defaults={
-                    "label": label,
-                    "label_en": label_en,
-                    "covered_by_auvicom": covered,
-                    "flat_fee": Decimal(fee),
-                    "handled_elsewhere": elsewhere,
-                    "explanation": explanation,
-                    "position": pos,
-                    "valid_from": date(2004, 5, 4),
-                },
-            )
-        self.stdout.write(
-            self.style.SUCCESS("Catalogue loaded: 2 CQPT, 5 companies, 2 evaluator organisations, 6 schemes.")
-        )
+        self.stdout.write(self.style.SUCCESS("Catalogue loaded: 2 CQPT, 5 companies, 2 evaluator organisations."))

@@ -1,7 +1,9 @@
 """Object-level permissions on dossiers; selectors.py mirrors them for lists."""
 
 import rules
+from django.core.exceptions import ObjectDoesNotExist
 
+from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.rules import (
     is_administrator,
     is_admissibility_reviewer,
@@ -59,3 +61,38 @@ def is_period_at_employer_company(user, period):
 rules.add_perm("candidates.invite_employee", is_employer)
 rules.add_perm("candidates.manage_invitation", is_employer & is_invitation_of_employer_company)
 rules.add_perm("candidates.confirm_period", is_employer & is_period_at_employer_company)
+
+
+# --- the evaluation stage: who may move the dossier on (the evaluation app applies these) ---
+
+
+def _evaluation_of(dossier):
+    try:
+        return dossier.evaluation
+    except ObjectDoesNotExist:
+        return None
+
+
+@rules.predicate
+def manages_dossier_evaluation(user, dossier):
+    """The manager of the evaluator organisation currently assigned to this dossier."""
+    evaluation = _evaluation_of(dossier) if dossier is not None else None
+    return (
+        evaluation is not None
+        and user.is_authenticated
+        and user.role == Role.EVALUATOR_MANAGER
+        and evaluation.organisation_id is not None
+        and evaluation.organisation_id == user.evaluator_organisation_id
+    )
+
+
+@rules.predicate
+def evaluates_dossier(user, dossier):
+    """The evaluator named for this dossier's evaluation."""
+    evaluation = _evaluation_of(dossier) if dossier is not None else None
+    return (
+        evaluation is not None
+        and user.is_authenticated
+        and evaluation.evaluator_id is not None
+        and evaluation.evaluator_id == user.pk
+    )

@@ -29,13 +29,14 @@ from .enums import (
 from .forms.candidate import WithdrawalForm
 from .forms.review import AdmissibleForm, ClaimForm, CorrectionForm, InadmissibleForm, IncompleteForm, ReleaseForm
 from .models import AdmissibilityDecision, Dossier
-from .rules import is_dossier_owner, is_dossier_reviewer
+from .rules import evaluates_dossier, is_dossier_owner, is_dossier_reviewer, manages_dossier_evaluation
 from .services import next_dossier_number, submission_problems, submission_record
 
 # --- who hears of it -----------------------------------------------------------------------
 
 
-def _sharing_employers(dossier):
+def sharing_employers(dossier):
+    """The verified employer accounts of the dossier's company, when the candidate shares it with them."""
     if not dossier.share_with_employer or dossier.company_id is None:
         return []
     return list(verified_employers_of(company_id=dossier.company_id))
@@ -46,14 +47,18 @@ def _to_candidate(kind):
 
 
 def _to_candidate_and_employers(kind):
-    return lambda d, u, data: [(r, kind) for r in [d.candidate, *_sharing_employers(d)]]
+    return lambda d, u, data: [(r, kind) for r in [d.candidate, *sharing_employers(d)]]
+
+
+def _to_employers(kind):
+    return lambda d, u, data: [(e, kind) for e in sharing_employers(d)]
 
 
 def _notify_submit(dossier, actor, data):
     return (
         [(dossier.candidate, Kind.DOSSIER_SUBMITTED)]
         + [(r, Kind.DOSSIER_SUBMITTED_STAFF) for r in active_users_with_role(Role.AUVICOM_REVIEWER)]
-        + [(e, Kind.DOSSIER_STATE_EMPLOYER) for e in _sharing_employers(dossier)]
+        + [(e, Kind.DOSSIER_STATE_EMPLOYER) for e in sharing_employers(dossier)]
     )
 
 
@@ -61,7 +66,7 @@ def _notify_withdraw(dossier, actor, data):
     return (
         [(dossier.candidate, Kind.DOSSIER_WITHDRAWN)]
         + ([(dossier.reviewer, Kind.DOSSIER_WITHDRAWN_STAFF)] if dossier.reviewer_id else [])
-        + [(e, Kind.DOSSIER_STATE_EMPLOYER) for e in _sharing_employers(dossier)]
+        + [(e, Kind.DOSSIER_STATE_EMPLOYER) for e in sharing_employers(dossier)]
     )
 
 
@@ -321,6 +326,74 @@ DOSSIER_WORKFLOW = Workflow(
             guard=_guard_correct,
             effect=_effect_correct,
             notify=_to_candidate_and_employers(Kind.DOSSIER_DECISION_CORRECTED),
+        ),
+        # The evaluation stage: applied by evaluation.workflow's effects, in the same transaction, so the
+        # dossier's state follows its evaluation; their notifications are the evaluation's.
+        Transition(
+            name="assign_organisation",
+            sources=frozenset({DossierState.ADMISSIBLE}),
+            target=DossierState.EVALUATOR_ASSIGNED,
+            allowed=is_admissibility_reviewer | is_administrator,
+            staff_label=gettext_lazy("Désigner un organisme évaluateur"),
+            owner_label=gettext_lazy("Organisme évaluateur désigné"),
+            success_message=gettext_lazy("L'organisme évaluateur est désigné ; son responsable est prévenu."),
+            group="evaluation",
+            notify=_to_employers(Kind.DOSSIER_STATE_EMPLOYER),
+        ),
+        Transition(
+            name="organisation_declined",
+            sources=frozenset({DossierState.EVALUATOR_ASSIGNED}),
+            target=DossierState.ADMISSIBLE,
+            allowed=manages_dossier_evaluation,
+            staff_label=gettext_lazy("Refus de l'organisme évaluateur"),
+            owner_label=gettext_lazy("Un autre organisme évaluateur va être désigné"),
+            success_message=gettext_lazy("Le refus est enregistré ; AUVICOM va désigner un autre organisme."),
+            group="evaluation",
+        ),
+        Transition(
+            name="start_evaluation",
+            sources=frozenset({DossierState.EVALUATOR_ASSIGNED}),
+            target=DossierState.IN_EVALUATION,
+            allowed=manages_dossier_evaluation,
+            staff_label=gettext_lazy("Début de l'évaluation"),
+            owner_label=gettext_lazy("Évaluation commencée"),
+            success_message=gettext_lazy("L'évaluation commence."),
+            group="evaluation",
+            notify=_to_employers(Kind.DOSSIER_STATE_EMPLOYER),
+        ),
+        Transition(
+            name="complete_evaluation",
+            sources=frozenset({DossierState.IN_EVALUATION}),
+            target=DossierState.EVALUATION_COMPLETE,
+            allowed=evaluates_dossier,
+            staff_label=gettext_lazy("Trois phases terminées"),
+            owner_label=gettext_lazy("Évaluation terminée"),
+            success_message=gettext_lazy("Les trois phases ont un résultat."),
+            group="evaluation",
+        ),
+        Transition(
+            name="transmit_to_cpne",
+            sources=frozenset({DossierState.EVALUATION_COMPLETE}),
+            target=DossierState.TRANSMITTED_TO_CPNE,
+            allowed=manages_dossier_evaluation | evaluates_dossier,
+            staff_label=gettext_lazy("Transmission à la CPNE"),
+            owner_label=gettext_lazy("Résultats transmis à la CPNE"),
+            success_message=gettext_lazy("La synthèse est transmise à la CPNE."),
+            group="evaluation",
+            notify=_to_employers(Kind.DOSSIER_STATE_EMPLOYER),
+        ),
+        Transition(
+            name="abandon_evaluation",
+            sources=frozenset(
+                {DossierState.EVALUATOR_ASSIGNED, DossierState.IN_EVALUATION, DossierState.EVALUATION_COMPLETE}
+            ),
+            target=DossierState.EVALUATION_ABANDONED,
+            allowed=manages_dossier_evaluation | evaluates_dossier,
+            staff_label=gettext_lazy("Abandon de l'évaluation"),
+            owner_label=gettext_lazy("Évaluation abandonnée"),
+            success_message=gettext_lazy("L'abandon est enregistré."),
+            group="evaluation",
+            notify=_to_employers(Kind.DOSSIER_STATE_EMPLOYER),
         ),
     ],
 )

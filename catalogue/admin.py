@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Company, Competency, CompetencyBlock, Cqpt, EvaluatorOrganisation
+from .models import Company, Competency, CompetencyBlock, Cqpt, EvaluatorOrganisation, OrganisationCompanyLink
 
 
 class CompetencyBlockInline(admin.TabularInline):
@@ -36,8 +36,17 @@ class CompanyAdmin(admin.ModelAdmin):
     list_filter = ["idcc"]
 
 
+class OrganisationCompanyLinkInline(admin.TabularInline):
+    """Companies the organisation is tied to (conflict of interest): it is never offered for their employees."""
+
+    model = OrganisationCompanyLink
+    extra = 0
+    autocomplete_fields = ["company"]
+
+
 @admin.register(EvaluatorOrganisation)
 class EvaluatorOrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "is_active"]
+    list_display = ["name", "city", "is_active", "evaluator_transmits"]
     search_fields = ["name"]
     filter_horizontal = ["cqpts"]
+    inlines = [OrganisationCompanyLinkInline]

@@ -97,6 +97,18 @@ class EvaluatorOrganisation(models.Model):
         Cqpt, related_name="evaluator_organisations", verbose_name=_("CQPT évalués"), blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
+    evaluator_transmits = models.BooleanField(
+        _("l'évaluateur transmet lui-même la synthèse"),
+        default=False,
+        help_text=_("Sinon, le responsable de l'organisme transmet la synthèse à la CPNE."),
+    )
+    linked_companies = models.ManyToManyField(
+        Company,
+        through="OrganisationCompanyLink",
+        related_name="linked_evaluator_organisations",
+        blank=True,
+        verbose_name=_("entreprises liées"),
+    )
 
     class Meta:
         verbose_name = _("organisme évaluateur")
@@ -105,3 +117,24 @@ class EvaluatorOrganisation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OrganisationCompanyLink(models.Model):
+    """A tie between an evaluator organisation and a company, declared by an administrator: a conflict of interest.
+
+    The organisation is never offered to evaluate that company's employees (as
+    with an organisation of the same SIREN, which needs no declaration).
+    """
+
+    organisation = models.ForeignKey(EvaluatorOrganisation, on_delete=models.CASCADE, related_name="company_links")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="organisation_links")
+    reason = models.CharField(_("nature du lien"), max_length=300)
+    created_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lien entre un organisme et une entreprise")
+        verbose_name_plural = _("liens entre organismes et entreprises")
+        constraints = [models.UniqueConstraint(fields=["organisation", "company"], name="one_link_per_pair")]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.company}"

@@ -221,7 +221,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cqpt_portal.notifications.tasks.flush_outbox",
         "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
     },
+    "remind-unanswered-assignments": {
+        "task": "evaluation.tasks.remind_unanswered_assignments",
+        "schedule": env.int("ASSIGNMENT_REMINDER_SWEEP_SECONDS", default=3600),
+    },
 }
+# Working days an evaluator organisation has to answer an assignment before it is reminded and shown as late.
+ASSIGNMENT_ANSWER_DAYS = env.int("ASSIGNMENT_ANSWER_DAYS", default=5)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 

@@ -52,7 +52,8 @@ class Transition:
     form: type[forms.Form] | None = None  # shapes the input; None: a plain button
     guard: Callable[..., Iterable[GuardProblem]] | None = None  # (obj, actor, data) -> problems
     effect: Callable[..., str | None] | None = None  # (obj, actor, data) -> target when `target` is None
-    notify: Callable[..., Iterable[tuple]] = _nobody  # (obj, actor, data) -> [(recipient, NotificationKind)]
+    # (obj, actor, data) -> [(recipient, NotificationKind)], or (recipient, kind, {"attachment": ...})
+    notify: Callable[..., Iterable[tuple]] = _nobody
     refusal: Callable[..., Promise | str | None] | None = None  # (obj, actor) -> why `allowed` said no, if known
     next_page: str = ""  # URL name to go to once applied (default: stay on the object's page)
 
@@ -171,8 +172,14 @@ class Workflow:
                 extra={k: v for k, v in data.items() if k != "comment"},
             )
             context = self._context(obj, data)
-            for recipient, kind in transition.notify(obj, actor, data):
-                notification_create(recipient=recipient, kind=kind, link=self._link(obj, recipient), context=context)
+            for recipient, kind, *extra in transition.notify(obj, actor, data):
+                notification_create(
+                    recipient=recipient,
+                    kind=kind,
+                    link=self._link(obj, recipient),
+                    context=context,
+                    **(extra[0] if extra else {}),
+                )
         return obj
 
     def submit_form(self, *, pk, name: str, actor, form: forms.Form | None):

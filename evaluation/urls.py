@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from .views import assignment, dashboards, detail
 
 app_name = "evaluation"
 urlpatterns = [
-    path("evaluateur/", views.evaluator_dashboard, name="evaluator_dashboard"),
-    path("cpne/", views.cpne_dashboard, name="cpne_dashboard"),
+    path("evaluateur/", dashboards.evaluator_dashboard, name="evaluator_dashboard"),
+    path("cpne/", dashboards.cpne_dashboard, name="cpne_dashboard"),
+    *assignment.urlpatterns,
+    *detail.urlpatterns,
 ]

@@ -20,6 +20,10 @@ class Notification(models.Model):
     kind = models.CharField(_("type"), max_length=64, choices=NotificationKind.choices)
     context = models.JSONField(_("contexte"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     link = models.CharField(_("lien"), max_length=300, blank=True)
+    # One optional attachment, e.g. an appointment's .ics calendar file.
+    attachment_name = models.CharField(_("pièce jointe"), max_length=100, blank=True)
+    attachment_type = models.CharField(_("type de la pièce jointe"), max_length=100, blank=True)
+    attachment = models.TextField(_("contenu de la pièce jointe"), blank=True)
     language = models.CharField(_("langue"), max_length=8, default="fr")
     subject = models.CharField(_("objet"), max_length=300, blank=True)
     body = models.TextField(_("message"), blank=True)

@@ -23,20 +23,36 @@ def render_notification(*, kind: str, context: dict, language: str, link: str = 
 
 
 def notification_create(
-    *, recipient, kind: NotificationKind | str, context: dict | None = None, link: str = ""
+    *,
+    recipient,
+    kind: NotificationKind | str,
+    context: dict | None = None,
+    link: str = "",
+    attachment: tuple[str, str, str] | None = None,
 ) -> Notification:
     """Write a notification in the caller's transaction; queue its e-mail after commit.
 
     Side effects: one INSERT now; a Celery task after the transaction commits
     (none if it rolls back). `link` is the recipient's own page for it (the
-    caller builds it for that recipient).
+    caller builds it for that recipient); `attachment` is (file name, content
+    type, text), e.g. an .ics calendar file.
     """
     kind = NotificationKind(kind).value  # an unknown kind is a programming error, not a silent template miss
     context = context or {}
     language = recipient.language or settings.LANGUAGE_CODE
     subject, body = render_notification(kind=kind, context=context, language=language, link=link)
+    name, content_type, content = attachment or ("", "", "")
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, context=context, link=link, language=language, subject=subject, body=body
+        recipient=recipient,
+        kind=kind,
+        context=context,
+        link=link,
+        language=language,
+        subject=subject,
+        body=body,
+        attachment_name=name,
+        attachment_type=content_type,
+        attachment=content,
     )
     transaction.on_commit(lambda: _enqueue(notification.pk))
     return notification
@@ -79,6 +95,8 @@ def notification_deliver(*, notification_id: int) -> str:
             to=[notification.recipient.email],
             headers={"X-CQPT-Notification": str(notification.pk)},
         )
+        if notification.attachment_name:
+            message.attach(notification.attachment_name, notification.attachment, notification.attachment_type)
         notification.attempts += 1
         try:
             message.send(fail_silently=False)

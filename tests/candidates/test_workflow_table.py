@@ -21,9 +21,10 @@ from cqpt_portal.audit.models import AuditEvent
 from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.models import Notification
 from cqpt_portal.notifications.services import notification_create
+from evaluation.models import Evaluation
 from tests.candidates.test_review_support import administrator, claimed_dossier, ready_dossier, reviewer
 from tests.conftest import login
-from tests.factories import EmployerFactory, UserFactory
+from tests.factories import EmployerFactory, EvaluatorOrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,16 @@ EXPECTED = {
     "declare_inadmissible": ({"claimer"}, {S.UNDER_REVIEW}),
     "withdraw": ({"owner"}, WITHDRAWABLE),
     "correct_decision": ({"admin"}, {S.ADMISSIBLE, S.INCOMPLETE, S.INADMISSIBLE}),
+    # the evaluation stage (applied by evaluation.workflow's effects)
+    "assign_organisation": ({"claimer", "other_reviewer", "admin"}, {S.ADMISSIBLE}),
+    "organisation_declined": ({"evaluator_manager"}, {S.EVALUATOR_ASSIGNED}),
+    "start_evaluation": ({"evaluator_manager"}, {S.EVALUATOR_ASSIGNED}),
+    "complete_evaluation": ({"evaluator"}, {S.IN_EVALUATION}),
+    "transmit_to_cpne": ({"evaluator_manager", "evaluator"}, {S.EVALUATION_COMPLETE}),
+    "abandon_evaluation": (
+        {"evaluator_manager", "evaluator"},
+        {S.EVALUATOR_ASSIGNED, S.IN_EVALUATION, S.EVALUATION_COMPLETE},
+    ),
 }
 EXPECTED_TARGET = {
     "submit": S.SUBMITTED,
@@ -58,6 +69,12 @@ EXPECTED_TARGET = {
     "declare_incomplete": S.INCOMPLETE,
     "declare_inadmissible": S.INADMISSIBLE,
     "withdraw": S.WITHDRAWN,
+    "assign_organisation": S.EVALUATOR_ASSIGNED,
+    "organisation_declined": S.ADMISSIBLE,
+    "start_evaluation": S.IN_EVALUATION,
+    "complete_evaluation": S.EVALUATION_COMPLETE,
+    "transmit_to_cpne": S.TRANSMITTED_TO_CPNE,
+    "abandon_evaluation": S.EVALUATION_ABANDONED,
 }
 
 
@@ -81,7 +98,12 @@ class _Undo(Exception):
 
 
 @pytest.fixture
-def actors():
+def organisation():
+    return EvaluatorOrganisationFactory()
+
+
+@pytest.fixture
+def actors(organisation):
     owner = UserFactory()
     return {
         "owner": owner,
@@ -89,8 +111,11 @@ def actors():
         "claimer": reviewer(),
         "other_reviewer": reviewer(),
         "funding_officer": UserFactory(role=Role.AUVICOM_FUNDING),
-        "evaluator": UserFactory(role=Role.EVALUATOR),
-        "evaluator_manager": UserFactory(role=Role.EVALUATOR_MANAGER),
+        "evaluator": UserFactory(role=Role.EVALUATOR, evaluator_organisation=organisation),
+        "evaluator_manager": UserFactory(role=Role.EVALUATOR_MANAGER, evaluator_organisation=organisation),
+        "other_organisation_manager": UserFactory(
+            role=Role.EVALUATOR_MANAGER, evaluator_organisation=EvaluatorOrganisationFactory()
+        ),
         "cpne_member": UserFactory(role=Role.CPNE_MEMBER),
         "cpne_secretary": UserFactory(role=Role.CPNE_SECRETARY),
         "admin": administrator(),
@@ -101,7 +126,7 @@ def test_the_table_lists_exactly_the_expected_transitions():
     assert set(TRANSITIONS) == set(EXPECTED)
 
 
-def test_every_transition_role_and_state(actors):
+def test_every_transition_role_and_state(actors, organisation):
     employer_company_dossier = None
     outcomes = {}
     for state in DossierState:
@@ -114,6 +139,8 @@ def test_every_transition_role_and_state(actors):
         )
         if state != S.DRAFT:
             Dossier.objects.filter(pk=dossier.pk).update(submitted_at=dossier.created_at)
+        # Every dossier has an evaluation by the organisation, so that only the state decides for its staff.
+        Evaluation.objects.create(dossier=dossier, organisation=organisation, evaluator=actors["evaluator"])
         employer_company_dossier = employer_company_dossier or dossier
         for name in TRANSITIONS:
             for who, actor in actors.items():

@@ -4,6 +4,6 @@ from celery import shared_task
 @shared_task
 def remind_unanswered_assignments():
     """Periodic (beat): remind organisations of assignments left unanswered past the delay."""
-    from .services import assignments_remind
+    from .services.assignment import assignments_remind
 
     return assignments_remind()

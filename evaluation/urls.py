@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assignment, dashboards, detail
+from .views import accompaniment, assignment, dashboards, detail, evidence, phases, synthesis
 
 app_name = "evaluation"
 urlpatterns = [
@@ -8,4 +8,8 @@ urlpatterns = [
     path("cpne/", dashboards.cpne_dashboard, name="cpne_dashboard"),
     *assignment.urlpatterns,
     *detail.urlpatterns,
+    *accompaniment.urlpatterns,
+    *evidence.urlpatterns,
+    *phases.urlpatterns,
+    *synthesis.urlpatterns,
 ]

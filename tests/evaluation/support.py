@@ -13,7 +13,7 @@ from catalogue.models import Competency, CompetencyBlock
 from cqpt_portal.accounts.enums import Role
 from evaluation.enums import CompetencyResult, Opinion, Phase, PhaseResult
 from evaluation.models import CompetencyAssessment, SynthesisBlock
-from evaluation.services import evaluation_assign
+from evaluation.services.assignment import evaluation_assign
 from evaluation.workflow import EVALUATION_WORKFLOW, EVIDENCE_WORKFLOW, QUIZ_WORKFLOW, WORKPLACE_WORKFLOW
 from tests.factories import VALID_SIRETS, CqptFactory, DossierFactory, EvaluatorOrganisationFactory, UserFactory
 

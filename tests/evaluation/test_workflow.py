@@ -14,7 +14,7 @@ from cqpt_portal.notifications.models import Notification
 from evaluation.enums import AssignmentState, EvaluationState, EvidenceState, Phase, PhaseResult, WorkplaceState
 from evaluation.models import Assignment
 from evaluation.selectors import eligible_organisations
-from evaluation.services import assignments_remind, evaluation_assign
+from evaluation.services.assignment import assignments_remind, evaluation_assign
 from evaluation.workflow import EVALUATION_WORKFLOW, EVIDENCE_WORKFLOW, QUIZ_WORKFLOW, WORKPLACE_WORKFLOW
 from tests.evaluation.support import (  # noqa: F401 - the fixture applies to this module
     Setup,

@@ -18,10 +18,10 @@ from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.enums import NotificationKind
 from cqpt_portal.notifications.services import notification_create
 
-from .enums import AssignmentState, EvaluationState
-from .models import Assignment, Evaluation
-from .selectors import eligible_organisations, late_assignment_cutoff
-from .workflow import EVALUATION_WORKFLOW, evaluation_link
+from ..enums import AssignmentState, EvaluationState
+from ..models import Assignment, Evaluation
+from ..selectors import eligible_organisations, late_assignment_cutoff
+from ..workflow import EVALUATION_WORKFLOW, evaluation_link
 
 ORGANISATION_REFUSED = "organisation"
 

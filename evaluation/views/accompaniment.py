@@ -1,0 +1,3 @@
+"""accompaniment pages of the evaluation."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""evidence pages of the evaluation."""
+
+urlpatterns = []

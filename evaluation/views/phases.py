@@ -1,0 +1,3 @@
+"""phases pages of the evaluation."""
+
+urlpatterns = []

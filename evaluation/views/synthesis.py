@@ -1,0 +1,3 @@
+"""synthesis pages of the evaluation."""
+
+urlpatterns = []

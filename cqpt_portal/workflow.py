@@ -85,6 +85,7 @@ class Workflow:
         for t in transitions:
             unknown = (set(t.sources) | ({t.target} if t.target else set())) - self.states
             assert not unknown, f"{t.name}: unknown states {unknown}"
+        self._followers: dict[str, list[Callable]] = {}
         self._link = link or (lambda obj, recipient: "")
         self._context = context or (lambda obj, data: {})
         # When the state is no longer a source (someone was faster): "%(state)s" is the current state's label.
@@ -131,6 +132,18 @@ class Workflow:
             return ActionRefused(reason or self.role_message)
         return None
 
+    def follow(self, name: str, callback: Callable) -> None:
+        """Run `callback(obj, actor, data)` in the same transaction each time `name` is applied.
+
+        For a consequence that belongs to another app, which this table's app
+        must not import (e.g. funding marks a fee not due when a dossier is
+        withdrawn): the other app registers it in its AppConfig.ready, so the
+        link is explicit and greppable. It runs after the state and the audit
+        row are written; it must not apply a transition to the same row.
+        """
+        assert name in self.transitions, f"unknown transition {name}"
+        self._followers.setdefault(name, []).append(callback)
+
     # --- applying a transition -------------------------------------------------------------
 
     def apply(self, *, pk, name: str, actor, data: dict | None = None, comment: str = ""):
@@ -171,6 +184,8 @@ class Workflow:
                 comment=data["comment"],
                 extra={k: v for k, v in data.items() if k != "comment"},
             )
+            for callback in self._followers.get(name, []):
+                callback(obj, actor, data)
             context = self._context(obj, data)
             for recipient, kind, *extra in transition.notify(obj, actor, data):
                 notification_create(

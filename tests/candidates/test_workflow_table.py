@@ -318,3 +318,14 @@ def test_audit_trail_shows_labels_not_codes(client):
     assert "AUVICOM – recevabilité" in trail and "(Candidat)" in trail
     for code in ("<td>claim</td>", "<td>submitted</td>", "<td>under_review</td>", "(auvicom_reviewer)", "(candidate)"):
         assert code not in trail
+
+
+def test_another_app_can_follow_a_transition_in_the_same_transaction():
+    dossier = ready_dossier()
+    seen = []
+    DOSSIER_WORKFLOW.follow("withdraw", lambda obj, actor, data: seen.append((obj.state, actor.pk, data["comment"])))
+    try:
+        apply_transition(dossier_id=dossier.pk, name="withdraw", actor=dossier.candidate, comment="Je pars.")
+    finally:
+        DOSSIER_WORKFLOW._followers["withdraw"].pop()
+    assert seen == [(S.WITHDRAWN, dossier.candidate.pk, "Je pars.")]

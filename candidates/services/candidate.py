@@ -6,6 +6,7 @@ AUVICOM has started to review cannot change under its feet. The state itself
 only changes in candidates.workflow.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Company
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.services import audit_record
-from cqpt_portal.files.validation import DetectedType, safe_display_name
+from cqpt_portal.files.validation import safe_display_name, validate_document_upload
 
 from ..enums import EDITABLE_STATES, FINAL_STATES, DossierState, EmployerConfirmation
 from ..models import Dossier, DossierDocument, ExperiencePeriod
@@ -25,6 +26,10 @@ class DossierNotEditable(Exception):
     def __init__(self, message):
         self.message = str(message)
         super().__init__(self.message)
+
+
+class DocumentRefused(DossierNotEditable):
+    """An upload refused for its content or size; `message` says why."""
 
 
 # The only fields each step may write (the forms list the same ones).
@@ -176,12 +181,16 @@ def period_delete(*, dossier_id: int, actor: User, period_id: int) -> None:
         dossier.save(update_fields=["updated_at"])
 
 
-def document_add(*, dossier_id: int, actor: User, kind: str, uploaded, detected: DetectedType) -> DossierDocument:
-    """Store a checked upload under a random name. Side effects: one file written, one INSERT.
+def document_add(*, dossier_id: int, actor: User, kind: str, uploaded) -> DossierDocument:
+    """Check an upload by its content and size, then store it under a random name.
 
-    `detected` is what validate_document_upload found in the content: it gives
-    the stored extension and type; the client's name is kept only as a label.
+    Side effects: one file written, one INSERT. Raises DocumentRefused (a PDF, JPEG or PNG is expected)
+    before taking any lock. The content gives the stored extension and type; the client's name is only a label.
     """
+    try:
+        detected = validate_document_upload(uploaded)
+    except ValidationError as error:
+        raise DocumentRefused(" ".join(error.messages)) from None
     with transaction.atomic():
         dossier = _lock_editable(dossier_id=dossier_id, actor=actor)
         document = DossierDocument(

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -155,26 +155,37 @@ def invitation_create(
     contract_end=None,
     message: str = "",
 ) -> EmployerInvitation:
-    """Propose the CQPT to an employee of the sender's company.
+    """Propose the CQPT to an employee of the sender's company; refused while one to that address awaits an answer.
 
-    Side effects: one invitation row, its audit row, and after commit the e-mail with the link
+    Side effects: pending invitations to that address past their date marked expired (audit row each),
+    one invitation row, its audit row, and after commit the e-mail with the link
     (a notification if the address belongs to a registered candidate, else the send_invitation_email task).
     """
-    invitation = EmployerInvitation.objects.create(
-        company=invited_by.company,
-        invited_by=invited_by,
-        email=email.strip().lower(),
-        first_name=first_name,
-        last_name=last_name,
-        cqpt=cqpt,
-        access_route=access_route,
-        contract_type=contract_type,
-        contract_start=contract_start,
-        contract_end=contract_end,
-        message=message,
-        token=secrets.token_urlsafe(32),
-        expires_at=timezone.now() + INVITATION_VALIDITY,
-    )
+    company = invited_by.company
+    email = email.strip().lower()
+    _expire_stale_invitations(company=company, email=email)
+    if _pending_invitations(company=company, email=email).exists():
+        raise EmployerActionError(_duplicate_invitation_message())
+    try:
+        # A savepoint: a concurrent proposal to the same address hits the database constraint.
+        with transaction.atomic():
+            invitation = _invitation_insert(
+                company=company,
+                invited_by=invited_by,
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                cqpt=cqpt,
+                access_route=access_route,
+                contract_type=contract_type,
+                contract_start=contract_start,
+                contract_end=contract_end,
+                message=message,
+            )
+    except IntegrityError:
+        if _pending_invitations(company=company, email=email).exists():
+            raise EmployerActionError(_duplicate_invitation_message()) from None
+        raise
     audit_record(
         actor=invited_by,
         target=invitation,
@@ -184,6 +195,39 @@ def invitation_create(
     )
     _notify_invitee(invitation, send_key=INITIAL_SEND_KEY)
     return invitation
+
+
+def _duplicate_invitation_message() -> str:
+    return _("Une proposition est déjà en attente de réponse pour cette adresse : annulez-la ou attendez la réponse.")
+
+
+def _pending_invitations(*, company: Company, email: str) -> QuerySet[EmployerInvitation]:
+    return EmployerInvitation.objects.filter(company=company, email__iexact=email, state=InvitationState.PENDING)
+
+
+def _expire_stale_invitations(*, company: Company, email: str) -> None:
+    """Close the pending invitations to this address whose date has passed, so a new one may be sent."""
+    stale = _pending_invitations(company=company, email=email).filter(expires_at__lte=timezone.now())
+    for invitation in stale.select_for_update(of=("self",)):
+        invitation.state = InvitationState.EXPIRED
+        invitation.save(update_fields=["state"])
+        audit_record(
+            actor=None,
+            target=invitation,
+            action="invitation_expired",
+            from_state=InvitationState.PENDING,
+            to_state=InvitationState.EXPIRED,
+        )
+
+
+def _invitation_insert(*, company: Company, email: str, **fields) -> EmployerInvitation:
+    return EmployerInvitation.objects.create(
+        company=company,
+        email=email,
+        token=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+        **fields,
+    )
 
 
 def _lock_invitation(invitation_id: int) -> EmployerInvitation:
@@ -201,7 +245,7 @@ def _closed_invitation_problem(invitation: EmployerInvitation) -> str | None:
         return _("Cette proposition a déjà été déclinée.")
     if invitation.state == InvitationState.REVOKED:
         return _("Cette proposition a été annulée par l'employeur.")
-    if invitation.is_expired:
+    if invitation.state == InvitationState.EXPIRED or invitation.is_expired:
         return _(
             "Cette proposition a expiré le %(date)s. Demandez à votre employeur de vous en envoyer une nouvelle."
         ) % {"date": formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")}

@@ -13,7 +13,7 @@ from ..enums import EDITABLE_STATES, AccessRoute, DocumentKind
 from ..forms.candidate import DocumentUploadForm
 from ..models import Dossier
 from ..selectors import documents_with_dossier, dossiers_for_candidate_pages
-from ..services.candidate import DossierNotEditable, document_add, document_delete
+from ..services.candidate import DocumentRefused, DossierNotEditable, document_add, document_delete
 from ..services.dossier import REQUIRED_DOCUMENTS
 from ..steps import step_url
 from ..viewhelpers import mark_visited, refuse_locked, step_context
@@ -43,14 +43,18 @@ def step_documents(request, obj):
                     actor=request.user,
                     kind=form.cleaned_data["kind"],
                     uploaded=form.cleaned_data["file"],
-                    detected=form.detected,
                 )
+            except DocumentRefused as error:
+                form.add_error("file", error.message)
             except DossierNotEditable as error:
                 messages.error(request, error.message)
                 return redirect(step_url(dossier, "documents"))
-            mark_visited(request, dossier, "documents")
-            messages.success(request, _("« %(name)s » est ajouté à votre dossier.") % {"name": document.original_name})
-            return redirect(step_url(dossier, "documents"))
+            else:
+                mark_visited(request, dossier, "documents")
+                messages.success(
+                    request, _("« %(name)s » est ajouté à votre dossier.") % {"name": document.original_name}
+                )
+                return redirect(step_url(dossier, "documents"))
     else:
         form = DocumentUploadForm(initial={"kind": request.GET.get("type", "")}) if editable else None
     documents = list(dossier.documents.all())

@@ -56,12 +56,18 @@ def employer_dashboard(request):
 def invitation_new(request):
     form = InvitationForm(request.POST or None, company=request.user.company)
     if request.method == "POST" and form.is_valid():
-        invitation = invitation_create(invited_by=request.user, **form.cleaned_data)
-        messages.success(
-            request,
-            _("Votre proposition est envoyée à %(email)s. Le lien est valable 14 jours.") % {"email": invitation.email},
-        )
-        return redirect("candidates:employer_dashboard")
+        try:
+            invitation = invitation_create(invited_by=request.user, **form.cleaned_data)
+        except EmployerActionError as error:
+            for message in error.messages:
+                form.add_error("email", message)
+        else:
+            messages.success(
+                request,
+                _("Votre proposition est envoyée à %(email)s. Le lien est valable 14 jours.")
+                % {"email": invitation.email},
+            )
+            return redirect("candidates:employer_dashboard")
     return render(request, "candidates/employer/invitation_form.html", {"form": form})
 
 

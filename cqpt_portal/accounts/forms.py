@@ -3,7 +3,6 @@ from django.apps import apps
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import EVALUATOR_ROLES, Role
@@ -184,9 +183,7 @@ class StaffUserCreationForm(AdminUserCreationForm):
 
     def save(self, commit=True):
         user = super().save(commit=False)
-        if user.role == Role.EMPLOYER:
-            # Created by an administrator, who vouches for the link with the company.
-            user.company_verified_at = timezone.now()
+        # An employer created here is verified by the admin through services.employer_verify (audit, notification).
         if user.role == Role.ADMIN:
             # Same as the demo administrator: full rights in the Django admin (which asks for TOTP).
             user.is_staff = user.is_superuser = True

@@ -1,6 +1,7 @@
 """Helpers of the accompaniment, evidence and assessment tests (no tests here)."""
 
 import datetime
+import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils import timezone
 from cqpt_portal.accounts.enums import Role
 from evaluation.enums import WorkingTime
 from tests.conftest import login
-from tests.evaluation.support import PDF_BYTES, Setup, evaluator_of, manager_of, organisation
+from tests.evaluation.support import Setup, evaluator_of, manager_of, organisation
 from tests.factories import EmployerFactory, UserFactory
 
 
@@ -42,8 +43,19 @@ def appointment_post(starts_at, **extra):
     return data
 
 
+def make_pdf() -> bytes:
+    """A minimal valid one-page PDF (pypdf writes it), which the upload checks accept."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def pdf_upload(name="preuve.pdf"):
-    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+    return SimpleUploadedFile(name, make_pdf(), content_type="application/pdf")
 
 
 def outsiders(setup: Setup) -> dict:

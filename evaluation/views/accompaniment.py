@@ -17,9 +17,9 @@ from cqpt_portal.workflow import add_refusal_to_form
 
 from ..enums import AppointmentState
 from ..forms.accompaniment import AppointmentForm, CancelForm, NoteForm, RescheduleForm
+from ..page import render_evaluation
 from ..selectors import evaluations_for_page
 from ..services.accompaniment import appointment_cancel, appointment_plan, appointment_reschedule, note_add
-from .detail import render_evaluation
 
 _LOOKUP = (evaluations_for_page, "pk")
 

@@ -21,6 +21,7 @@ from cqpt_portal.workflow import add_refusal_to_form
 
 from ..enums import Phase
 from ..forms.evidence import AssessmentForm, EvidenceForm
+from ..page import render_evaluation
 from ..selectors import competency_grid, evaluations_for_page, evidence_for
 from ..services.assessment import (
     ASSESSED_PHASES,
@@ -29,7 +30,6 @@ from ..services.assessment import (
     phase_is_assessable,
 )
 from ..services.evidence import evidence_add, evidence_remove
-from .detail import render_evaluation
 
 _LOOKUP = (evaluations_for_page, "pk")
 

@@ -102,7 +102,9 @@ def assess(request, obj, phase):
         else:
             messages.success(request, _("%(count)s compétence(s) enregistrée(s).") % {"count": count})
             return redirect("evaluation:detail", pk=obj.pk)
-    if request.method == "POST":
+    if request.method == "POST" and not open_:
+        messages.error(request, _("Rien n'est enregistré : cette phase n'est pas ouverte à l'évaluation."))
+    elif request.method == "POST":
         messages.error(request, _("Rien n'est enregistré : corrigez les champs signalés."))
     pieces = defaultdict(list)
     if phase == Phase.EVIDENCE:

@@ -12,7 +12,7 @@ from cqpt_portal.audit.models import AuditEvent
 from cqpt_portal.exceptions import ActionRefused
 from evaluation.enums import AppointmentState
 from evaluation.models import AccompanimentNote, Appointment
-from evaluation.services.accompaniment import appointment_plan
+from evaluation.services.accompaniment import appointment_plan, appointment_reschedule
 from tests.evaluation.support_accomp import appointment_post, as_user, in_days, outsiders, page, started
 from tests.factories import EmployerFactory
 
@@ -188,3 +188,25 @@ def test_notes_written_only_by_staff(client):
     as_user(client, setup.evaluator)
     response = client.post(url, {"text": ""})
     assert response.status_code == 200 and "text" in response.context["note_form"].errors
+
+
+def test_an_appointment_already_rescheduled_cannot_be_rescheduled_again():
+    setup = started()
+    old = appointment_plan(evaluation_id=setup.evaluation.pk, actor=setup.evaluator, data=_data(in_days(2)))
+    appointment_reschedule(
+        evaluation_id=setup.evaluation.pk,
+        appointment_id=old.pk,
+        actor=setup.evaluator,
+        data=_data(in_days(3)),
+        reason="A",
+    )
+    with pytest.raises(ActionRefused) as refused:
+        appointment_reschedule(
+            evaluation_id=setup.evaluation.pk,
+            appointment_id=old.pk,
+            actor=setup.evaluator,
+            data=_data(in_days(4)),
+            reason="B",
+        )
+    assert "plus prévu" in refused.value.message
+    assert Appointment.objects.count() == 2

@@ -118,3 +118,30 @@ def test_page_queries_do_not_grow_with_rows(client, who):
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_auvicom_reads_without_acting(client):
+    setup = started()
+    AccompanimentNote.objects.create(evaluation=setup.evaluation, author=setup.evaluator, text="Privée QWE")
+    response = as_user(client, UserFactory(role=Role.AUVICOM_REVIEWER)).get(page(setup.evaluation.pk))
+    assert response.status_code == 200
+    context = response.context
+    assert context["appointment_form"] is None and context["note_form"] is None and context["evidence_form"] is None
+    assert "Privée QWE" not in response.content.decode()
+
+
+def test_assessment_page_queries_do_not_grow_with_evidence(client):
+    from django.urls import reverse
+
+    counts = []
+    for n in (2, 20):
+        setup = started()
+        for _ in range(n):
+            setup.add_evidence()
+        EVIDENCE_WORKFLOW.apply(pk=setup.evaluation.pk, name="submit_evidence", actor=setup.dossier.candidate)
+        as_user(client, setup.evaluator)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("evaluation:assess", args=[setup.evaluation.pk, "evidence"]))
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]

@@ -31,6 +31,7 @@ from .enums import (
     QuizState,
     WorkplaceState,
 )
+from .forms.evidence import CloseEvidenceForm, ReturnEvidenceForm
 from .models import Evaluation
 from .rules import evaluator_transmits, is_assigned_evaluator, is_evaluation_candidate, manages_evaluation
 
@@ -488,6 +489,7 @@ EVIDENCE_WORKFLOW = Workflow(
             style="warning",
             group="evidence",
             guard=_guard_return_evidence,
+            form=ReturnEvidenceForm,
             effect=_effect_return_evidence,
             notify=_to(Kind.EVIDENCE_RETURNED, CANDIDATE),
         ),
@@ -502,6 +504,7 @@ EVIDENCE_WORKFLOW = Workflow(
             style="success",
             group="evidence",
             guard=_guard_close_phase(Phase.EVIDENCE),
+            form=CloseEvidenceForm,
             effect=_effect_close_phase(Phase.EVIDENCE),
             notify=_to(Kind.PHASE_CLOSED, CANDIDATE),
         ),

@@ -22,6 +22,7 @@ PUBLIC = {
     "accounts:login": "logging in",
     "accounts:logout": "logging out (POST only)",
     "accounts:register": "creating an account",
+    "accounts:register_employer": "creating an employer's account",
     "accounts:register_done": "the page after registering",
     "accounts:confirm_email": "the link of the confirmation e-mail, opened before logging in",
     "accounts:password_reset": "forgotten password",

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "home": "the portal's front page",
     "healthz": "the load balancer's health check",
+    "favicon": "the icon browsers ask for at /favicon.ico",
     "set_language": "the language switch in the header",
     "accounts:login": "logging in",
     "accounts:logout": "logging out (POST only)",

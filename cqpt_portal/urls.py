@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from django_otp.admin import OTPAdminSite
 
 from cqpt_portal.accounts.views import healthz
+from cqpt_portal.views import accessibility_statement
 
 
 @cache_control(max_age=86400, public=True)
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    path("accessibilite/", accessibility_statement, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("compte/", include("cqpt_portal.accounts.urls")),
     path("notifications/", include("cqpt_portal.notifications.urls")),

@@ -19,6 +19,7 @@ PUBLIC = {
     "home": "the portal's front page",
     "healthz": "the load balancer's health check",
     "favicon": "the icon browsers ask for at /favicon.ico",
+    "accessibility": "the accessibility statement (footer)",
     "set_language": "the language switch in the header",
     "accounts:login": "logging in",
     "accounts:logout": "logging out (POST only)",

@@ -9,4 +9,8 @@ def portal(request):
     session_verified = bool(
         user is not None and user.is_authenticated and (not user.needs_second_factor or is_verified())
     )
-    return {"DEMO_MODE": settings.DEMO_MODE, "session_verified": session_verified}
+    return {
+        "DEMO_MODE": settings.DEMO_MODE,
+        "session_verified": session_verified,
+        "awaiting_second_factor": bool(user is not None and user.is_authenticated and not session_verified),
+    }

@@ -119,8 +119,11 @@ def dossier_steps(
         step_problems = tuple(by_step.get(key, []))
         note = ""
         if key == "review":
-            if not editable:
+            # The summary before submission is complete only when every earlier step is.
+            if not editable and all(step.status == DONE for step in steps):
                 status = DONE
+            elif not editable:
+                status = TODO
             elif dossier.state == DossierState.INCOMPLETE or "review" in flagged:
                 status = ATTENTION
             else:

@@ -214,12 +214,13 @@ def document_add(*, dossier_id: int, actor: User, kind: str, uploaded) -> Dossie
 
 
 def document_delete(*, dossier_id: int, actor: User, document_id: int) -> None:
-    """Delete one document of an editable dossier. Side effects: one DELETE; the file is removed after commit."""
+    """Delete one document of an editable dossier. Side effects: one DELETE; the file is removed after commit.
+
+    Raises DossierDocument.DoesNotExist when the document is not one of this dossier's.
+    """
     with transaction.atomic():
         dossier = _lock_editable(dossier_id=dossier_id, actor=actor)
-        document = DossierDocument.objects.filter(pk=document_id, dossier=dossier).first()
-        if document is None:
-            return
+        document = DossierDocument.objects.get(pk=document_id, dossier=dossier)
         storage, name = document.file.storage, document.file.name
         document.delete()
         dossier.save(update_fields=["updated_at"])

@@ -1,6 +1,7 @@
 """Supporting documents: the candidate's upload step, deletion, and the permission-checked file view."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from cqpt_portal.files.responses import private_file_response
 
 from ..enums import EDITABLE_STATES, AccessRoute, DocumentKind
 from ..forms.candidate import DocumentUploadForm
-from ..models import Dossier
+from ..models import Dossier, DossierDocument
 from ..selectors import documents_with_dossier, dossiers_for_candidate_pages
 from ..services.candidate import DocumentRefused, DossierNotEditable, document_add, document_delete
 from ..services.dossier import REQUIRED_DOCUMENTS
@@ -86,6 +87,8 @@ def step_documents(request, obj):
 def document_remove(request, obj, document_pk):
     try:
         document_delete(dossier_id=obj.pk, actor=request.user, document_id=document_pk)
+    except DossierDocument.DoesNotExist:
+        raise Http404(_("Ce document ne fait pas partie de votre dossier.")) from None
     except DossierNotEditable as error:
         messages.error(request, error.message)
     else:

@@ -145,6 +145,17 @@ def test_too_large_file_is_refused_with_sizes_in_french():
     assert "10,0" in info.value.messages[0] or "10.0" in info.value.messages[0]
 
 
+def test_a_file_just_over_the_limit_shows_sizes_that_differ(settings):
+    settings.UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    with pytest.raises(ValidationError) as info:
+        validate_document_upload(upload("juste.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)))
+    message = info.value.messages[0]
+    assert info.value.code == "too_large"
+    size, maximum = message.removeprefix("Le fichier pèse ").removesuffix(".").split(" ; la taille maximale est de ")
+    assert size != maximum, message
+    assert size.replace("\xa0", " ") == "10 485 769 octets" and maximum.replace("\xa0", " ") == "10 485 760 octets"
+
+
 def test_empty_file_is_refused():
     assert refused_code(upload("vide.pdf", b"")) == "empty"
 
@@ -168,6 +179,16 @@ def test_refusals_are_explained_in_french():
 )
 def test_display_name_is_made_harmless(raw, shown):
     assert safe_display_name(raw) == shown
+
+
+def test_a_long_display_name_is_cut_in_the_middle_and_keeps_its_extension():
+    raw = "attestation-" + "x" * 288 + ".pdf"
+    assert len(raw) == 304
+    shown = safe_display_name(raw)
+    assert len(shown) <= 150
+    assert shown.startswith("attestation-xxx") and shown.endswith("x….pdf")
+    no_extension = safe_display_name("y" * 304)
+    assert len(no_extension) <= 150 and no_extension.endswith("…")
 
 
 # -- storage -------------------------------------------------------------------------------------

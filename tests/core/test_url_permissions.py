@@ -18,10 +18,13 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "home": "the portal's front page",
     "healthz": "the load balancer's health check",
+    "favicon": "the icon browsers ask for at /favicon.ico",
+    "accessibility": "the accessibility statement (footer)",
     "set_language": "the language switch in the header",
     "accounts:login": "logging in",
     "accounts:logout": "logging out (POST only)",
     "accounts:register": "creating an account",
+    "accounts:register_employer": "creating an employer's account",
     "accounts:register_done": "the page after registering",
     "accounts:confirm_email": "the link of the confirmation e-mail, opened before logging in",
     "accounts:password_reset": "forgotten password",

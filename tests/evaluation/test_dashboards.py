@@ -56,7 +56,11 @@ def _late(assignment_or_evaluation, days=12):
 @pytest.mark.parametrize(
     ("url", "allowed", "refused"),
     [
-        (EVALUATOR, [Role.EVALUATOR, Role.EVALUATOR_MANAGER], [Role.CANDIDATE, Role.AUVICOM_REVIEWER, Role.CPNE_MEMBER]),
+        (
+            EVALUATOR,
+            [Role.EVALUATOR, Role.EVALUATOR_MANAGER],
+            [Role.CANDIDATE, Role.AUVICOM_REVIEWER, Role.CPNE_MEMBER],
+        ),
         (
             OVERVIEW,
             [Role.AUVICOM_REVIEWER, Role.AUVICOM_FUNDING, Role.ADMIN],
@@ -207,7 +211,7 @@ def test_a_visit_past_its_date_asks_for_the_grid_and_complete_phases_ask_for_the
     )
     page = _text(client.get(EVALUATOR, {"kind": "grid"}))
     assert detail in page
-    assert "Mise en situation à planifier <span class=\"badge text-bg-light\">0</span>" in page
+    assert 'Mise en situation à planifier <span class="badge text-bg-light">0</span>' in page
 
     t = Setup()
     t.complete_phases()

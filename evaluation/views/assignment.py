@@ -10,7 +10,7 @@ from candidates.enums import DossierState
 from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.exceptions import ActionRefused
 
-from ..enums import EvaluationState
+from ..enums import AssignmentState, EvaluationState
 from ..forms.assignment import AssignOrganisationForm
 from ..selectors import assignment_history, assignment_page_dossiers, eligible_organisations, evaluation_of_dossier
 from ..services.assignment import ORGANISATION_REFUSED, evaluation_assign
@@ -62,6 +62,7 @@ def assignment_page(request, obj):
                 messages.success(request, _("L'organisme évaluateur est désigné ; son responsable est prévenu."))
                 return redirect("evaluation:assignment", pk=dossier.pk)
         messages.error(request, _("Aucun organisme n'est désigné : corrigez les champs signalés."))
+    history = assignment_history(evaluation) if evaluation is not None else []
     context = {
         "dossier": dossier,
         "evaluation": evaluation,
@@ -71,7 +72,8 @@ def assignment_page(request, obj):
         "open_to_assign": open_to_assign,
         "show_form": open_to_assign and can_assign,
         "blocked": blocked,
-        "history": assignment_history(evaluation) if evaluation is not None else [],
+        "history": history,
+        "declined_ids": {row.organisation_id for row in history if row.state == AssignmentState.DECLINED},
     }
     return render(request, "evaluation/assignment.html", context)
 

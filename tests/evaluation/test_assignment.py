@@ -184,6 +184,7 @@ def test_after_a_decline_the_page_assigns_again_and_keeps_the_history(client):
     page = _text(client.get(_page(s)))
     assert "Désigner un autre organisme évaluateur" in page
     assert "Pas de disponibilité" in page
+    assert "a refusé ce dossier" in page
     assert "Second organisme" in page
     response = client.post(_page(s), {"organisation": second.pk})
     assert response.status_code == 302

@@ -286,3 +286,17 @@ def test_the_manager_of_another_organisation_cannot_answer(client):
     assert response.status_code in (403, 404)
     s.evaluation.refresh_from_db()
     assert s.evaluation.state == EvaluationState.AWAITING_ORGANISATION
+
+
+def test_auvicom_may_reassign_from_the_evaluation_page(client):
+    s = Setup()
+    s.assign()
+    EVALUATION_WORKFLOW.apply(pk=s.evaluation.pk, name="decline_assignment", actor=s.manager, data={"comment": "Non"})
+    second = organisation(s.cqpt, siret=VALID_SIRETS[3])
+    login(client, s.reviewer)
+    page = _text(client.get(reverse("evaluation:detail", args=[s.evaluation.pk])))
+    assert 'name="reassign-organisation"' in page
+    response = client.post(_transition(s.evaluation), {"transition": "reassign", "reassign-organisation": second.pk})
+    assert response.status_code == 302
+    s.evaluation.refresh_from_db()
+    assert (s.evaluation.state, s.evaluation.organisation) == (EvaluationState.AWAITING_ORGANISATION, second)

@@ -152,6 +152,11 @@ def assignment_page_dossiers() -> QuerySet[Dossier]:
     return Dossier.objects.select_related("cqpt", "company", "candidate")
 
 
+def cqpt_has_accredited_organisation(cqpt_id: int) -> bool:
+    """Whether any active organisation is accredited for this CQPT (to say why none is offered)."""
+    return EvaluatorOrganisation.objects.filter(is_active=True, cqpts=cqpt_id).exists()
+
+
 def pending_assignments_of_organisation(organisation_id: int) -> QuerySet[Assignment]:
     """Mirrors manages_evaluation: the assignments this organisation has still to answer, oldest first."""
     return (

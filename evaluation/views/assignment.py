@@ -12,7 +12,13 @@ from cqpt_portal.exceptions import ActionRefused
 
 from ..enums import AssignmentState, EvaluationState
 from ..forms.assignment import AssignOrganisationForm
-from ..selectors import assignment_history, assignment_page_dossiers, eligible_organisations, evaluation_of_dossier
+from ..selectors import (
+    assignment_history,
+    assignment_page_dossiers,
+    cqpt_has_accredited_organisation,
+    eligible_organisations,
+    evaluation_of_dossier,
+)
 from ..services.assignment import ORGANISATION_REFUSED, evaluation_assign
 
 
@@ -26,10 +32,14 @@ def _blocked_reason(dossier, evaluation, organisations) -> str:
         }
     if not dossier.cqpt_id:
         return _("Le dossier ne vise aucun CQPT : aucun organisme ne peut être désigné.")
+    if not organisations and not cqpt_has_accredited_organisation(dossier.cqpt_id):
+        return _(
+            "Aucun organisme évaluateur actif n'est habilité pour ce CQPT : un administrateur doit en habiliter un."
+        )
     if not organisations:
         return _(
-            "Aucun organisme évaluateur actif n'est habilité pour ce CQPT sans lien avec l'employeur du candidat "
-            "(même SIREN ou lien déclaré) : un administrateur doit habiliter un organisme."
+            "Tous les organismes habilités pour ce CQPT sont liés à l'employeur du candidat (même SIREN ou lien "
+            "déclaré par un administrateur) : conflit d'intérêts. Un administrateur doit habiliter un autre organisme."
         )
     return ""
 

@@ -132,7 +132,7 @@ def test_an_organisation_tied_to_the_employer_is_not_offered_and_refused(client)
     OrganisationCompanyLink.objects.create(organisation=s.org, company=s.dossier.company)
     login(client, s.reviewer)
     page = _text(client.get(_page(s)))
-    assert "Aucun organisme évaluateur actif n'est habilité" in page
+    assert "Tous les organismes habilités pour ce CQPT sont liés à l'employeur du candidat" in page
     response = client.post(_page(s), {"organisation": s.org.pk})
     assert response.status_code == 200
     assert not Evaluation.objects.filter(dossier=s.dossier).exists()
@@ -300,3 +300,21 @@ def test_auvicom_may_reassign_from_the_evaluation_page(client):
     assert response.status_code == 302
     s.evaluation.refresh_from_db()
     assert (s.evaluation.state, s.evaluation.organisation) == (EvaluationState.AWAITING_ORGANISATION, second)
+
+
+def test_no_organisation_accredited_for_the_cqpt_says_so(client):
+    s = Setup()
+    s.org.cqpts.clear()
+    login(client, s.reviewer)
+    page = _text(client.get(_page(s)))
+    assert "Aucun organisme évaluateur actif n'est habilité pour ce CQPT" in page
+    assert 'name="organisation"' not in page
+
+
+def test_an_organisation_with_the_employers_siren_is_not_offered(client):
+    s = Setup()
+    s.org.siret = s.dossier.company.siret[:9] + "99999"
+    s.org.save()
+    login(client, s.reviewer)
+    page = _text(client.get(_page(s)))
+    assert "conflit d'intérêts" in page

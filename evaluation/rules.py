@@ -65,3 +65,6 @@ rules.add_perm("evaluation.assign_organisation", is_admissibility_reviewer | is_
 rules.add_perm("evaluation.view_evaluator_dashboard", is_evaluator)
 rules.add_perm("evaluation.view_manager_dashboard", is_organisation_manager)
 rules.add_perm("evaluation.view_cpne_dashboard", is_cpne)
+
+# --- assignment pages and dashboards ---------------------------------------------------------
+rules.add_perm("evaluation.view_auvicom_overview", is_auvicom | is_administrator)

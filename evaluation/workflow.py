@@ -31,6 +31,7 @@ from .enums import (
     QuizState,
     WorkplaceState,
 )
+from .forms.assignment import AcceptAssignmentForm, AssignOrganisationForm, DeclineAssignmentForm
 from .forms.evidence import CloseEvidenceForm, ReturnEvidenceForm
 from .models import Evaluation
 from .rules import evaluator_transmits, is_assigned_evaluator, is_evaluation_candidate, manages_evaluation
@@ -396,6 +397,7 @@ EVALUATION_WORKFLOW = Workflow(
             group="assignment",
             guard=_guard_assign,
             effect=_effect_assign,
+            form=AssignOrganisationForm,
             notify=_to(Kind.ASSIGNMENT_RECEIVED, MANAGERS),
         ),
         Transition(
@@ -410,6 +412,7 @@ EVALUATION_WORKFLOW = Workflow(
             group="assignment",
             guard=_guard_accept,
             effect=_effect_accept,
+            form=AcceptAssignmentForm,
             notify=lambda e, u, d: (
                 _to(Kind.EVALUATION_STARTED, CANDIDATE, EMPLOYERS)(e, u, d)
                 + _to(Kind.EVALUATOR_NAMED, EVALUATOR)(e, u, d)
@@ -427,6 +430,7 @@ EVALUATION_WORKFLOW = Workflow(
             group="assignment",
             guard=_guard_decline,
             effect=_effect_decline,
+            form=DeclineAssignmentForm,
             notify=_to(Kind.ASSIGNMENT_DECLINED, ASSIGNER),
         ),
         Transition(

@@ -162,6 +162,8 @@ def dashboard(request):
         return redirect(targets[user.role])
     if user.role in AUVICOM_ROLES:
         return redirect("candidates:auvicom_dashboard")
+    if user.role == Role.EVALUATOR_MANAGER and user.evaluator_organisation_id:
+        return redirect("evaluation:manager_dashboard")
     if user.role in EVALUATOR_ROLES:
         return redirect("evaluation:evaluator_dashboard")
     if user.role in CPNE_ROLES:

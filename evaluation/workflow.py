@@ -31,6 +31,14 @@ from .enums import (
     QuizState,
     WorkplaceState,
 )
+from .forms.phases import (
+    AbandonForm,
+    CloseWorkplaceForm,
+    QuizResultForm,
+    RescheduleWorkplaceForm,
+    ScheduleWorkplaceForm,
+)
+from .forms.synthesis import TransmitForm
 from .models import Evaluation
 from .rules import evaluator_transmits, is_assigned_evaluator, is_evaluation_candidate, manages_evaluation
 
@@ -376,6 +384,21 @@ def _effect_abandon(evaluation, actor, data):
     )
 
 
+def _with_visit_calendar(notify):
+    """The site visit's .ics calendar file attached to each recipient's notification."""
+
+    def with_calendar(evaluation, actor, data):
+        from .services.phases import workplace_visit_ics
+
+        attachment = workplace_visit_ics(evaluation)
+        return [
+            (recipient, kind, {"attachment": attachment})
+            for recipient, kind, *_extra in notify(evaluation, actor, data)
+        ]
+
+    return with_calendar
+
+
 # --- the tables ----------------------------------------------------------------------------------
 
 _COMMON = {"link": evaluation_link, "context": _context, "select_related": ("dossier", "organisation")}
@@ -438,6 +461,7 @@ EVALUATION_WORKFLOW = Workflow(
             success_message=gettext_lazy("La synthèse est transmise à la CPNE ; le candidat est prévenu."),
             style="success",
             group="synthesis",
+            form=TransmitForm,
             guard=_guard_synthesis_ready,
             effect=_effect_transmit,
             notify=_to(Kind.EVALUATION_TRANSMITTED, CANDIDATE, EMPLOYERS, EVALUATOR, MANAGERS),
@@ -452,6 +476,7 @@ EVALUATION_WORKFLOW = Workflow(
             success_message=gettext_lazy("L'abandon est enregistré ; le candidat et AUVICOM sont prévenus."),
             style="outline-danger",
             group="abandon",
+            form=AbandonForm,
             guard=_guard_abandon,
             effect=_effect_abandon,
             notify=_to(Kind.EVALUATION_ABANDONED, CANDIDATE, REVIEWERS, EMPLOYERS),
@@ -522,6 +547,7 @@ QUIZ_WORKFLOW = Workflow(
             owner_label=gettext_lazy("Résultat du quiz enregistré"),
             success_message=gettext_lazy("Le résultat du quiz est enregistré."),
             group="quiz",
+            form=QuizResultForm,
             guard=_guard_quiz_result,
             effect=_effect_quiz_result,
             notify=_to(Kind.PHASE_CLOSED, CANDIDATE),
@@ -543,9 +569,10 @@ WORKPLACE_WORKFLOW = Workflow(
             owner_label=gettext_lazy("Mise en situation planifiée"),
             success_message=gettext_lazy("La mise en situation est planifiée ; le candidat est prévenu."),
             group="workplace",
+            form=ScheduleWorkplaceForm,
             guard=_guard_schedule,
             effect=_effect_schedule,
-            notify=_to(Kind.WORKPLACE_SCHEDULED, CANDIDATE, EMPLOYERS),
+            notify=_with_visit_calendar(_to(Kind.WORKPLACE_SCHEDULED, CANDIDATE, EMPLOYERS)),
         ),
         Transition(
             name="reschedule_workplace",
@@ -557,9 +584,10 @@ WORKPLACE_WORKFLOW = Workflow(
             success_message=gettext_lazy("La mise en situation est reportée ; le candidat est prévenu."),
             style="outline-secondary",
             group="workplace",
+            form=RescheduleWorkplaceForm,
             guard=_guard_reschedule,
             effect=_effect_schedule,
-            notify=_to(Kind.WORKPLACE_SCHEDULED, CANDIDATE, EMPLOYERS),
+            notify=_with_visit_calendar(_to(Kind.WORKPLACE_SCHEDULED, CANDIDATE, EMPLOYERS)),
         ),
         Transition(
             name="close_workplace",
@@ -571,6 +599,7 @@ WORKPLACE_WORKFLOW = Workflow(
             success_message=gettext_lazy("La mise en situation est clôturée avec son résultat."),
             style="success",
             group="workplace",
+            form=CloseWorkplaceForm,
             guard=_guard_close_phase(Phase.WORKPLACE),
             effect=_effect_close_phase(Phase.WORKPLACE),
             notify=_to(Kind.PHASE_CLOSED, CANDIDATE),

@@ -92,8 +92,9 @@ class ScheduleWorkplaceForm(_TransitionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.evaluation is not None and not self.is_bound:
-            self.initial.setdefault("address", workplace_address(self.evaluation))
-            self.initial.setdefault("working_time", WorkingTime.DURING)
+            current = current_visit(self.evaluation)
+            self.initial.setdefault("address", workplace_address(self.evaluation, current))
+            self.initial.setdefault("working_time", current.working_time if current else WorkingTime.DURING)
 
     def clean_scheduled_at(self):
         value = self.cleaned_data.get("scheduled_at")
@@ -159,9 +160,12 @@ class WorkplaceGridForm(forms.Form):
         return upload
 
 
-def workplace_address(evaluation) -> str:
+def current_visit(evaluation):
+    return next((v for v in evaluation.visits.all() if v.is_current), None)
+
+
+def workplace_address(evaluation, current=None) -> str:
     """The address to prefill: the current visit's, else the dossier's company (name and city)."""
-    current = next((v for v in evaluation.visits.all() if v.is_current), None)
     if current is not None:
         return current.address
     company = evaluation.dossier.company

@@ -6,10 +6,10 @@ forms set on their transitions.
 """
 
 from django.contrib import messages
-from django.shortcuts import redirect
-from django.urls import path
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.exceptions import ActionRefused
@@ -18,16 +18,18 @@ from cqpt_portal.files.responses import private_file_response
 from ..forms.phases import WorkplaceGridForm
 from ..selectors import evaluations_for_page
 from ..services.phases import workplace_grid_upload
-from .detail import render_evaluation
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("evaluation.upload_workplace_grid", lookup=(evaluations_for_page, "pk"))
 def workplace_grid_upload_view(request, obj):
+    """The signed grid's upload (the evaluation page posts here; a refused file comes back here, next to its field)."""
+    if request.method == "GET":
+        return render(request, "evaluation/workplace_grid.html", {"evaluation": obj, "form": WorkplaceGridForm()})
     form = WorkplaceGridForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("La grille n'est pas enregistrée : corrigez le champ signalé."))
-        return render_evaluation(request, obj, extra={"workplace_grid_form": form}, status=400)
+        return render(request, "evaluation/workplace_grid.html", {"evaluation": obj, "form": form}, status=400)
     try:
         workplace_grid_upload(
             evaluation_id=obj.pk, actor=request.user, uploaded=form.cleaned_data["grid"], detected=form.detected
@@ -37,7 +39,7 @@ def workplace_grid_upload_view(request, obj):
             messages.error(request, message)
     else:
         messages.success(request, _("La grille d'observation signée est enregistrée."))
-    return redirect("evaluation:detail", pk=obj.pk)
+    return redirect(reverse("evaluation:detail", args=[obj.pk]) + "#workplace")
 
 
 @require_GET

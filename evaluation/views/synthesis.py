@@ -16,7 +16,19 @@ from ..enums import EvaluationState
 from ..forms.synthesis import SynthesisForm
 from ..selectors import competency_grid, evaluations_for_page
 from ..services.synthesis import synthesis_save, synthesis_table
-from .detail import evaluation_actions
+from ..workflow import EVALUATION_WORKFLOW
+
+
+def _transmit_actions(request, evaluation) -> list[dict]:
+    """The synthesis group's transitions this user may apply now (the transmission), as on the evaluation page."""
+    return [
+        {
+            "transition": t,
+            "form": t.form(None, None, prefix=t.name, evaluation=evaluation) if t.form else None,
+            "label": t.staff_label,
+        }
+        for t in EVALUATION_WORKFLOW.available(request.user, evaluation, group="synthesis")
+    ]
 
 
 def _render(request, evaluation, grid, form, status=200):
@@ -31,7 +43,7 @@ def _render(request, evaluation, grid, form, status=200):
         "table": table,
         "form": form,
         "editable": editable,
-        "actions": evaluation_actions(request, evaluation).get("synthesis", []),
+        "actions": _transmit_actions(request, evaluation),
     }
     return render(request, "evaluation/synthesis_page.html", context, status=status)
 

@@ -158,7 +158,7 @@ def test_signed_grid_upload_checks_the_content_and_is_served_only_to_staff(clien
     response = client.post(url, {"grid": pdf_upload("grille.pdf", b"not a pdf at all")})
     assert response.status_code == 400
     assert "ni un PDF" in response.content.decode()
-    assert 'id="grid-error"' in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode() or "is-invalid" in response.content.decode()
     s.evaluation.refresh_from_db()
     assert not s.evaluation.workplace_grid
     response = client.post(url, {"grid": pdf_upload("Grille signée.pdf")})

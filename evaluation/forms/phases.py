@@ -60,7 +60,7 @@ class QuizResultForm(_TransitionForm):
         max_digits=5,
         decimal_places=2,
         help_text=_("Facultatif : le pourcentage de bonnes réponses, entre 0 et 100."),
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100", "inputmode": "decimal"}),
     )
     comment = _comment_field()
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from candidates.enums import DossierState
 from cqpt_portal.audit.models import AuditEvent
 from cqpt_portal.exceptions import ActionRefused
-from evaluation.enums import EvaluationState, Opinion
+from evaluation.enums import EvaluationState, Opinion, Phase
 from evaluation.models import SynthesisBlock
 from evaluation.services.synthesis import BlockVerdict, synthesis_save
 from tests.evaluation.support import (  # noqa: F401 - the fixture applies to this module
@@ -188,3 +188,26 @@ def test_abandonment_needs_a_reason_a_comment_for_other_and_a_confirmation(clien
     as_user(client, s.dossier.candidate)
     body = html.unescape(client.get(reverse("evaluation:detail", args=[s.evaluation.pk])).content.decode())
     assert "Évaluation abandonnée" in body and "ne s'est pas présenté deux fois" in body
+
+
+def test_synthesis_page_queries_do_not_grow_with_the_grid(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalogue.models import Competency, CompetencyBlock
+
+    counts = []
+    for extra_blocks in (0, 6):
+        s = _complete()
+        for b in range(extra_blocks):
+            block = CompetencyBlock.objects.create(cqpt=s.cqpt, code=f"X{s.cqpt.pk}-{b}", title="Bloc", position=10 + b)
+            for c in range(3):
+                Competency.objects.create(block=block, code=f"X{s.cqpt.pk}-{b}-{c}", title="C", position=c)
+        s.assess_all(Phase.EVIDENCE)
+        s.write_synthesis()
+        as_user(client, s.evaluator)
+        url = reverse("evaluation:synthesis", args=[s.evaluation.pk])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -16,11 +16,12 @@ A transition's form class takes the keyword argument `evaluation=` (it may ignor
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
+from cqpt_portal.accounts.services import safe_next_path
 from cqpt_portal.exceptions import ActionRefused
 
 from ..page import TRANSITION_WORKFLOWS, evaluation_actions, render_evaluation, transition_form  # noqa: F401 - re-exported: the page contract
@@ -61,7 +62,8 @@ def evaluation_transition(request, obj):
     messages.success(request, transition.success_message)
     if transition.next_page:
         return redirect(transition.next_page)
-    return redirect("evaluation:detail", pk=obj.pk)
+    # A form on another page (the manager's dashboard) says where to come back to.
+    return redirect(safe_next_path(request.POST.get("next")) or reverse("evaluation:detail", args=[obj.pk]))
 
 
 urlpatterns = [

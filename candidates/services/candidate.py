@@ -14,23 +14,11 @@ from django.utils.translation import gettext as _
 from catalogue.models import Company
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.services import audit_record
+from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.files.validation import safe_display_name, validate_document_upload
 
 from ..enums import EDITABLE_STATES, FINAL_STATES, DossierState, EmployerConfirmation
 from ..models import Dossier, DossierDocument, ExperiencePeriod
-
-
-class DossierNotEditable(Exception):
-    """A refused change; `message` says why, in the user's language."""
-
-    def __init__(self, message):
-        self.message = str(message)
-        super().__init__(self.message)
-
-
-class DocumentRefused(DossierNotEditable):
-    """An upload refused for its content or size; `message` says why."""
-
 
 # The only fields each step may write (the forms list the same ones).
 STEP_FIELDS = {
@@ -61,9 +49,9 @@ def open_dossier_of(candidate: User) -> Dossier | None:
 def _lock_editable(*, dossier_id: int, actor: User) -> Dossier:
     dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
     if dossier.candidate_id != actor.pk:
-        raise DossierNotEditable(_("Seul le candidat peut modifier son dossier."))
+        raise ActionRefused(_("Seul le candidat peut modifier son dossier."))
     if dossier.state not in EDITABLE_STATES:
-        raise DossierNotEditable(
+        raise ActionRefused(
             _("Ce dossier n'est plus modifiable : il est « %(state)s ».") % {"state": dossier.get_state_display()}
         )
     return dossier
@@ -78,7 +66,7 @@ def dossier_start(*, candidate: User) -> Dossier:
         # Lock the user row so two clicks cannot create two open dossiers.
         User.objects.select_for_update().filter(pk=candidate.pk).first()
         if open_dossier_of(candidate) is not None:
-            raise DossierNotEditable(
+            raise ActionRefused(
                 _("Vous avez déjà une candidature en cours : terminez-la ou retirez-la avant d'en commencer une autre.")
             )
         dossier = Dossier.objects.create(
@@ -184,13 +172,13 @@ def period_delete(*, dossier_id: int, actor: User, period_id: int) -> None:
 def document_add(*, dossier_id: int, actor: User, kind: str, uploaded) -> DossierDocument:
     """Check an upload by its content and size, then store it under a random name.
 
-    Side effects: one file written, one INSERT. Raises DocumentRefused (a PDF, JPEG or PNG is expected)
+    Side effects: one file written, one INSERT. Raises ActionRefused (on the "file" field) (a PDF, JPEG or PNG is expected)
     before taking any lock. The content gives the stored extension and type; the client's name is only a label.
     """
     try:
         detected = validate_document_upload(uploaded)
     except ValidationError as error:
-        raise DocumentRefused(" ".join(error.messages)) from None
+        raise ActionRefused(fields={"file": [" ".join(error.messages)]}) from None
     with transaction.atomic():
         dossier = _lock_editable(dossier_id=dossier_id, actor=actor)
         document = DossierDocument(

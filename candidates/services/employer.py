@@ -23,6 +23,7 @@ from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.models import AuditEvent
 from cqpt_portal.audit.services import audit_record
+from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.services import notification_create, render_notification
 
 from ..enums import (
@@ -40,14 +41,6 @@ logger = logging.getLogger(__name__)
 
 INVITATION_VALIDITY = timedelta(days=14)
 INITIAL_SEND_KEY = "initial"
-
-
-class EmployerActionError(Exception):
-    """A refused employer or invitation action; `messages` say why, in the user's language."""
-
-    def __init__(self, *messages):
-        self.messages = [str(m) for m in messages]
-        super().__init__("; ".join(self.messages))
 
 
 # --- selectors -----------------------------------------------------------------------------
@@ -165,7 +158,7 @@ def invitation_create(
     email = email.strip().lower()
     _expire_stale_invitations(company=company, email=email)
     if _pending_invitations(company=company, email=email).exists():
-        raise EmployerActionError(_duplicate_invitation_message())
+        raise ActionRefused(_duplicate_invitation_message())
     try:
         # A savepoint: a concurrent proposal to the same address hits the database constraint.
         with transaction.atomic():
@@ -184,7 +177,7 @@ def invitation_create(
             )
     except IntegrityError:
         if _pending_invitations(company=company, email=email).exists():
-            raise EmployerActionError(_duplicate_invitation_message()) from None
+            raise ActionRefused(_duplicate_invitation_message()) from None
         raise
     audit_record(
         actor=invited_by,
@@ -301,7 +294,7 @@ def invitation_accept(*, invitation_id: int, user) -> Dossier:
     invitation = _lock_invitation(invitation_id)
     problems = invitation_problems(invitation, user=user, accepting=True)
     if problems:
-        raise EmployerActionError(*problems)
+        raise ActionRefused(*problems)
     dossier = Dossier.objects.create(
         candidate=user,
         state=DossierState.DRAFT,
@@ -352,7 +345,7 @@ def invitation_decline(*, invitation_id: int, actor=None) -> EmployerInvitation:
     invitation = _lock_invitation(invitation_id)
     problems = invitation_problems(invitation)
     if problems:
-        raise EmployerActionError(*problems)
+        raise ActionRefused(*problems)
     invitation.state = InvitationState.DECLINED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["state", "responded_at"])
@@ -384,7 +377,7 @@ def invitation_revoke(*, invitation_id: int, actor) -> EmployerInvitation:
     """The employer withdraws a pending proposal. Side effects: the invitation marked revoked, its audit row."""
     invitation = _lock_invitation(invitation_id)
     if invitation.state != InvitationState.PENDING:
-        raise EmployerActionError(_("Cette proposition n'est plus en attente : elle ne peut plus être annulée."))
+        raise ActionRefused(_("Cette proposition n'est plus en attente : elle ne peut plus être annulée."))
     invitation.state = InvitationState.REVOKED
     invitation.save(update_fields=["state"])
     audit_record(
@@ -403,7 +396,7 @@ def invitation_resend(*, invitation_id: int, actor) -> EmployerInvitation:
     invitation = _lock_invitation(invitation_id)
     problems = invitation_problems(invitation)
     if problems:
-        raise EmployerActionError(*problems)
+        raise ActionRefused(*problems)
     audit_record(actor=actor, target=invitation, action="invitation_resent")
     _notify_invitee(invitation, send_key=uuid.uuid4().hex)
     return invitation
@@ -471,13 +464,13 @@ def period_review(*, period_id: int, actor, decision: str, comment: str = "") ->
     )
     comment = (comment or "").strip()
     if actor.company_id is None or not period_is_at_company(period, actor.company):
-        raise EmployerActionError(_("Cette période n'a pas été déclarée dans votre entreprise."))
+        raise ActionRefused(_("Cette période n'a pas été déclarée dans votre entreprise."))
     if period.dossier.state in FINAL_STATES:
-        raise EmployerActionError(_("Ce dossier est clos : les heures ne peuvent plus être confirmées ni contestées."))
+        raise ActionRefused(_("Ce dossier est clos : les heures ne peuvent plus être confirmées ni contestées."))
     if decision not in (EmployerConfirmation.CONFIRMED, EmployerConfirmation.DISPUTED):
-        raise EmployerActionError(_("Choisissez de confirmer ou de contester ces heures."))
+        raise ActionRefused(_("Choisissez de confirmer ou de contester ces heures."))
     if decision == EmployerConfirmation.DISPUTED and not comment:
-        raise EmployerActionError(_("Expliquez pourquoi vous contestez ces heures."))
+        raise ActionRefused(_("Expliquez pourquoi vous contestez ces heures."))
     previous = period.employer_status
     period.employer_status = decision
     period.employer_comment = comment

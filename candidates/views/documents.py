@@ -8,13 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
+from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.files.responses import private_file_response
+from cqpt_portal.workflow import add_refusal_to_form
 
 from ..enums import EDITABLE_STATES, AccessRoute, DocumentKind
 from ..forms.candidate import DocumentUploadForm
 from ..models import Dossier, DossierDocument
 from ..selectors import documents_with_dossier, dossiers_for_candidate_pages
-from ..services.candidate import DocumentRefused, DossierNotEditable, document_add, document_delete
+from ..services.candidate import document_add, document_delete
 from ..services.dossier import REQUIRED_DOCUMENTS
 from ..steps import step_url
 from ..viewhelpers import mark_visited, refuse_locked, step_context
@@ -45,11 +47,11 @@ def step_documents(request, obj):
                     kind=form.cleaned_data["kind"],
                     uploaded=form.cleaned_data["file"],
                 )
-            except DocumentRefused as error:
-                form.add_error("file", error.message)
-            except DossierNotEditable as error:
-                messages.error(request, error.message)
-                return redirect(step_url(dossier, "documents"))
+            except ActionRefused as refused:
+                if not refused.fields:
+                    messages.error(request, refused.message)
+                    return redirect(step_url(dossier, "documents"))
+                add_refusal_to_form(form, refused)
             else:
                 mark_visited(request, dossier, "documents")
                 messages.success(
@@ -89,7 +91,7 @@ def document_remove(request, obj, document_pk):
         document_delete(dossier_id=obj.pk, actor=request.user, document_id=document_pk)
     except DossierDocument.DoesNotExist:
         raise Http404(_("Ce document ne fait pas partie de votre dossier.")) from None
-    except DossierNotEditable as error:
+    except ActionRefused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Le document est supprimé."))

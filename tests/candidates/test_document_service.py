@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from candidates.enums import DocumentKind
 from candidates.models import DossierDocument
-from candidates.services.candidate import DocumentRefused, DossierNotEditable, document_add
+from candidates.services.candidate import document_add
+from cqpt_portal.exceptions import ActionRefused
 from tests.candidates.test_uploads import PNG, make_pdf, private_storage_in_tmp  # noqa: F401 - autouse fixture
 from tests.factories import DossierFactory
 
@@ -25,16 +26,16 @@ def _add(dossier, name, content):
 
 def test_service_refuses_an_executable_renamed_pdf():
     dossier = DossierFactory()
-    with pytest.raises(DocumentRefused) as refused:
+    with pytest.raises(ActionRefused) as refused:
         _add(dossier, "contrat.pdf", EXECUTABLE)
     assert "ni un PDF, ni une image JPEG ou PNG" in refused.value.message
-    assert isinstance(refused.value, DossierNotEditable)  # the module's error: callers catching it still do
+    assert isinstance(refused.value, ActionRefused)  # the module's error: callers catching it still do
     assert not DossierDocument.objects.exists()
 
 
 def test_service_refuses_a_file_over_the_size_limit(settings):
     settings.UPLOAD_MAX_BYTES = 1024
-    with pytest.raises(DocumentRefused) as refused:
+    with pytest.raises(ActionRefused) as refused:
         _add(DossierFactory(), "scan.pdf", make_pdf(b"\n%" + b"0" * 2048))
     assert "la taille maximale" in refused.value.message
     assert not DossierDocument.objects.exists()
@@ -42,7 +43,7 @@ def test_service_refuses_a_file_over_the_size_limit(settings):
 
 def test_service_refuses_a_pdf_with_javascript():
     hostile = make_pdf(b"\n1 0 obj << /Type /Action /S /JavaScript /JS (app.alert(1)) >> endobj\n")
-    with pytest.raises(DocumentRefused, match="JavaScript"):
+    with pytest.raises(ActionRefused, match="JavaScript"):
         _add(DossierFactory(), "attestation.pdf", hostile)
 
 

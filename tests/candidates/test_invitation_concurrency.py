@@ -12,7 +12,7 @@ from django.db import connection, transaction
 
 from candidates.enums import InvitationState
 from candidates.models import EmployerInvitation
-from candidates.services.employer import EmployerActionError
+from cqpt_portal.exceptions import ActionRefused
 from tests.candidates.test_employer_invitations import _invite
 from tests.factories import CqptFactory, EmployerFactory
 
@@ -56,6 +56,6 @@ def test_concurrent_double_submit_gets_the_clear_message_not_an_integrity_error(
     for thread in threads:
         thread.join(timeout=30)
 
-    assert isinstance(outcomes["second"], EmployerActionError), outcomes["second"]
+    assert isinstance(outcomes["second"], ActionRefused), outcomes["second"]
     assert "déjà en attente" in str(outcomes["second"])
     assert EmployerInvitation.objects.filter(state=InvitationState.PENDING).count() == 1

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from candidates.enums import InvitationState
 from candidates.models import EmployerInvitation
-from candidates.services.employer import EmployerActionError, invitation_accept, invitation_revoke
+from candidates.services.employer import invitation_accept, invitation_revoke
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.audit.models import AuditEvent
+from cqpt_portal.exceptions import ActionRefused
 from tests.candidates.test_employer_invitations import INVITEE, _invite, _post_invitation
 from tests.conftest import login
 from tests.factories import CqptFactory, EmployerFactory, UserFactory
@@ -24,7 +25,7 @@ DUPLICATE = "Une proposition est déjà en attente de réponse pour cette adress
 def test_service_refuses_a_second_pending_invitation_to_the_same_address():
     employer = EmployerFactory()
     _invite(employer)
-    with pytest.raises(EmployerActionError) as refused:
+    with pytest.raises(ActionRefused) as refused:
         _invite(employer, email="  " + INVITEE.upper())
     assert DUPLICATE in str(refused.value)
     assert EmployerInvitation.objects.count() == 1

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = _("Financement")
+
+    def ready(self):
+        from candidates.workflow import DOSSIER_WORKFLOW
+
+        from .services import fee_follow_dossier_end
+
+        # The dossier ends before the evaluation was followed in full: its fee is not due.
+        # (candidates must not import funding, so funding follows the dossier's table.)
+        for name in ("withdraw", "abandon_evaluation"):
+            DOSSIER_WORKFLOW.follow(name, fee_follow_dossier_end(name))

@@ -102,7 +102,8 @@ def statement_csv(request, obj):
             _("Organisme"),
             _("SIRET de l'organisme"),
             _("Dossier"),
-            _("Candidat"),
+            _("Nom"),
+            _("Prénom"),
             _("CQPT"),
             _("Dispositif"),
             _("Suivie en intégralité le"),
@@ -122,7 +123,8 @@ def statement_csv(request, obj):
             obj.organisation.name,
             obj.organisation.siret,
             dossier.number,
-            dossier.display_name,
+            dossier.last_name,
+            dossier.first_name,
             dossier.cqpt.code if dossier.cqpt_id else "",
             line.fee.scheme.label if line.fee.scheme_id else "",
         ]
@@ -136,5 +138,5 @@ def statement_csv(request, obj):
                 _cell(obj.payment_reference),
             ]
         )
-    writer.writerow([_("Total"), "", "", "", "", "", "", "", _amount(obj.total), "", "", ""])
+    writer.writerow([_("Total"), "", "", "", "", "", "", "", "", _amount(obj.total), "", "", ""])
     return response

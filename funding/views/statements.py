@@ -55,6 +55,10 @@ def statement_transition(request, obj):
     except ActionRefused as refused:
         messages.error(request, " ".join(refused.messages))
         return redirect("funding:statement", pk=obj.pk)
+    refused = STATEMENT_WORKFLOW.refusal(request.user, obj, name)
+    if refused is not None:  # not this user's, or no longer possible: say so on the page
+        messages.error(request, " ".join(str(m) for m in refused.messages))
+        return redirect("funding:statement", pk=obj.pk)
     form = transition.form(request.POST, prefix=name, statement=obj) if transition.form else None
     try:
         done = STATEMENT_WORKFLOW.submit_form(pk=obj.pk, name=name, actor=request.user, form=form)

@@ -1,6 +1,7 @@
 """Helpers for the funding tests (no tests here): schemes, and evaluations brought to each stage through the real
 services and workflow (tests/evaluation/support.py's Setup)."""
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +11,8 @@ from evaluation.workflow import EVALUATION_WORKFLOW
 from funding.enums import FeeState, Payer
 from tests.evaluation.support import Setup
 from tests.factories import FundingSchemeFactory, UserFactory
+
+_numbers = itertools.count(700000)
 
 
 def covered_scheme(**kwargs):
@@ -69,10 +72,10 @@ def bulk_fees(count, *, org, scheme, state=FeeState.DUE, payer=Payer.AUVICOM, co
     from tests.factories import DossierFactory
 
     fees = []
-    for i in range(count):
+    for _i in range(count):
         dossier = DossierFactory(
             funding_scheme=scheme,
-            number=f"CQPT-2026-{800000 + Fee.objects.count() + i:06d}",
+            number=f"CQPT-2026-{next(_numbers):06d}",
             **({"company": company} if company else {}),
         )
         evaluation = Evaluation.objects.create(dossier=dossier, organisation=org)

@@ -154,3 +154,22 @@ def fee_of_dossier(dossier_id: int) -> Fee | None:
 
 def fee_history(fee: Fee):
     return AuditEvent.objects.for_object(fee).select_related("actor").order_by("created_at", "id")
+
+
+def evaluations_without_fee(limit: int = 20):
+    """Evaluations with an organisation but no fee (a scheme handled elsewhere, the CIF): to check, or correct."""
+    from evaluation.models import Evaluation
+
+    return (
+        Evaluation.objects.filter(fee__isnull=True, organisation__isnull=False)
+        .select_related("dossier__funding_scheme", "dossier__cqpt", "organisation")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def evaluations_with_organisation():
+    from evaluation.models import Evaluation
+
+    return Evaluation.objects.filter(organisation__isnull=False).select_related(
+        "dossier__funding_scheme", "dossier__cqpt", "dossier__company", "organisation"
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("forfaits/<int:pk>/", officer.fee_detail, name="fee"),
     path("forfaits/<int:pk>/dispositif/", officer.fee_scheme_change, name="fee_scheme"),
     path("forfaits/<int:pk>/attestation.pdf", partners.attestation_pdf, name="attestation"),
+    path("evaluations/<int:pk>/dispositif/", officer.evaluation_scheme_change, name="evaluation_scheme"),
     path("releves/", officer.statement_list, name="statements"),
     path("releves/<int:pk>/", statements.statement_detail, name="statement"),
     path("releves/<int:pk>/action/", statements.statement_transition, name="statement_transition"),

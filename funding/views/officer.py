@@ -44,6 +44,7 @@ def dashboard(request):
             "year": year,
             "payer": payer,
             "payers": Payer.choices,
+            "without_fee": selectors.evaluations_without_fee(),
         },
     )
 
@@ -151,5 +152,37 @@ def statement_list(request):
             "due_count": due.count(),
             "today": timezone.localdate(),
         },
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required("funding.manage_fees", lookup=(selectors.evaluations_with_organisation, "pk"))
+def evaluation_scheme_change(request, obj):
+    """Correct the scheme of a dossier whose evaluation has no fee (e.g. declared CIF by mistake)."""
+    dossier = obj.dossier
+    if hasattr(obj, "fee"):
+        return redirect("funding:fee", pk=obj.fee.pk)
+    form = SchemeChangeForm(request.POST or None, dossier=dossier, prefix="scheme")
+    if request.method == "POST" and form.is_valid():
+        try:
+            fee = dossier_scheme_change(
+                dossier_id=dossier.pk,
+                scheme_id=form.cleaned_data["scheme"].pk,
+                comment=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ActionRefused as refused:
+            form.refusal_fields = {"comment": "reason"}
+            add_refusal_to_form(form, refused)
+        else:
+            if fee is not None:
+                messages.success(request, _("Le dispositif est changé ; le forfait de l'évaluation est enregistré."))
+                return redirect("funding:fee", pk=fee.pk)
+            messages.success(request, _("Le dispositif est changé ; il ne donne lieu à aucun forfait."))
+            return redirect("funding:dashboard")
+    return render(
+        request,
+        "funding/evaluation_scheme.html",
+        {"evaluation": obj, "dossier": dossier, "form": form},
         status=400 if form.errors else 200,
     )

@@ -292,3 +292,27 @@ def test_query_count_is_constant(client, page):
     large = _count(client, url())
     assert Fee.objects.count() >= 50
     assert small == large
+
+
+def test_an_evaluation_without_fee_is_listed_and_its_scheme_corrected(client):
+    from .support import cif_scheme
+
+    setup = Setup(funding_scheme=cif_scheme())
+    evaluation = setup.assign()
+    officer = funding_officer()
+    url = reverse("funding:evaluation_scheme", args=[evaluation.pk])
+    for who in (setup.manager, setup.reviewer, setup.dossier.candidate):
+        login(client, who)
+        assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
+    login(client, officer)
+    assert url in client.get(reverse("funding:dashboard")).content.decode()
+    assert client.get(url).status_code == 200
+    missing = client.post(url, {"scheme-scheme": covered_scheme().pk, "scheme-reason": ""})
+    assert missing.status_code == 400
+    response = client.post(url, {"scheme-scheme": covered_scheme().pk, "scheme-reason": "Contrat pro, pas CIF."})
+    fee = Fee.objects.get(evaluation=evaluation)
+    assert response["Location"] == reverse("funding:fee", args=[fee.pk])
+    assert (fee.payer, fee.amount, fee.organisation) == (Payer.AUVICOM, Decimal("300.00"), setup.org)
+    assert client.get(url)["Location"] == reverse("funding:fee", args=[fee.pk])  # it has a fee now

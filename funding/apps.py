@@ -8,6 +8,7 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         from candidates.workflow import DOSSIER_WORKFLOW
+        from cqpt_portal.audit.labels import register_action_labels
 
         from .services import fee_follow_dossier_end
 
@@ -15,3 +16,4 @@ class FundingConfig(AppConfig):
         # (candidates must not import funding, so funding follows the dossier's table.)
         for name in ("withdraw", "abandon_evaluation"):
             DOSSIER_WORKFLOW.follow(name, fee_follow_dossier_end(name))
+        register_action_labels("candidates.dossier", {"funding_scheme_changed": _("Dispositif de financement corrigé")})

@@ -211,3 +211,9 @@ def test_nothing_already_paid_changes_and_a_fee_on_a_statement_must_be_freed_fir
     fee.refresh_from_db()
     assert (fee.state, fee.payer, fee.amount) == (FeeState.PAID, Payer.AUVICOM, Decimal("300.00"))
     assert datetime.date.today() >= fee.paid_on
+
+
+def test_the_scheme_correction_is_named_in_the_audit_trail():
+    from cqpt_portal.audit.labels import action_label
+
+    assert action_label("candidates.dossier", "funding_scheme_changed") == "Dispositif de financement corrigé"

@@ -231,6 +231,27 @@ NEXT_ACTION = {
 }
 
 
+EVALUATION_STATES = frozenset(
+    {DossierState.EVALUATOR_ASSIGNED, DossierState.IN_EVALUATION, DossierState.EVALUATION_COMPLETE}
+)
+
+
+def next_action(dossier: Dossier, user) -> str:
+    """What the candidate does next: during the evaluation, the evaluation's own next step (one query)."""
+    if dossier.state in EVALUATION_STATES:
+        from django.core.exceptions import ObjectDoesNotExist
+
+        from evaluation.services.accompaniment import next_step  # evaluation imports candidates
+
+        try:
+            evaluation = dossier.evaluation
+        except ObjectDoesNotExist:
+            evaluation = None
+        if evaluation is not None:
+            return next_step(evaluation, user)
+    return NEXT_ACTION.get(dossier.state, "")
+
+
 @dataclass(frozen=True)
 class TimelineEvent:
     """A dated appointment shown under a stage (an accompaniment appointment, the site visit)."""

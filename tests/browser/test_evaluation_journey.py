@@ -123,7 +123,8 @@ def test_evaluation_from_assignment_to_the_cpne_through_the_ui(people, tmp_path)
     # The candidate uploads evidence for two competencies and submits the dossier de preuves.
     competencies = list(Competency.objects.filter(block__cqpt=dossier.cqpt).order_by("block__position", "position"))
     detail = reverse("evaluation:detail", args=[evaluation.pk])
-    candidate.goto(detail)
+    candidate.get_by_role("link", name=re.compile("^Ouvrir mon évaluation")).click()  # from the dashboard
+    expect(candidate).to_have_url(re.compile(re.escape(detail) + "$"), timeout=WAIT)
     assert_accessible_structure(candidate)
     for number, competency in enumerate(competencies[:2], start=1):
         proof = tmp_path / f"preuve-{number}.pdf"

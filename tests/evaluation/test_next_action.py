@@ -1,4 +1,4 @@
-"""The candidate's "what next" sentence follows the evaluation's own next step once the dossier is in evaluation."""
+"""The candidate's "what next" follows the evaluation's own next step, and their pages link to the evaluation."""
 
 import html
 
@@ -23,7 +23,9 @@ def test_the_candidate_dashboard_says_the_evaluations_next_step(client):
     s.assign()
     login(client, s.dossier.candidate)
     dashboard = reverse("candidates:dashboard")
-    assert "L'organisme évaluateur doit accepter l'évaluation et nommer un évaluateur." in _page(client, dashboard)
+    page = _page(client, dashboard)
+    assert "L'organisme évaluateur doit accepter l'évaluation et nommer un évaluateur." in page
+    assert reverse("evaluation:detail", args=[s.evaluation.pk]) in page  # the way to the evaluation page
     s.accept()
     page = _page(client, dashboard)
     assert "Ajoutez vos preuves pour les compétences de la grille, puis remettez votre dossier de preuves." in page
@@ -33,9 +35,12 @@ def test_the_candidate_dashboard_says_the_evaluations_next_step(client):
     assert "L'évaluateur doit évaluer le dossier de preuves." in _page(client, dashboard)
     detail = _page(client, reverse("candidates:dossier_detail", args=[s.dossier.pk]))
     assert "L'évaluateur doit évaluer le dossier de preuves." in detail
+    assert reverse("evaluation:detail", args=[s.evaluation.pk]) in detail
 
 
 def test_an_admissible_dossier_keeps_the_generic_sentence(client):
     s = Setup()
     login(client, s.dossier.candidate)
-    assert "AUVICOM va vous orienter vers un organisme évaluateur" in _page(client, reverse("candidates:dashboard"))
+    page = _page(client, reverse("candidates:dashboard"))
+    assert "AUVICOM va vous orienter vers un organisme évaluateur" in page
+    assert "Ouvrir mon évaluation" not in page

@@ -51,6 +51,14 @@ DEMO_EVALUATIONS = [
 ]
 
 
+def _working_day(days: int, hour: int, minute: int = 0):
+    """A moment on a weekday at least `days` from now (a site visit or an appointment is not on a weekend)."""
+    moment = (timezone.localtime() + timedelta(days=days)).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    while moment.weekday() >= 5:
+        moment += timedelta(days=1)
+    return moment
+
+
 def _pdf_upload(name: str):
     upload = SimpleUploadedFile(name, blank_pdf(name), content_type="application/pdf")
     detected = validate_document_upload(upload)
@@ -118,13 +126,12 @@ def _evaluation_to(step: int, *, dossier: Dossier, staff: dict) -> None:
     evaluation_record_quiz_result(
         evaluation_id=evaluation.pk, result=PhaseResult.PASSED, score=82, actor=evaluator, comment="Quiz réussi."
     )
-    visit = timezone.localtime() + timedelta(days=10)
     WORKPLACE_WORKFLOW.apply(
         pk=evaluation.pk,
         name="schedule_workplace",
         actor=evaluator,
         data={
-            "scheduled_at": visit.replace(hour=9, minute=30, second=0, microsecond=0),
+            "scheduled_at": _working_day(10, 9, 30),
             "address": f"{dossier.company.name if dossier.company_id else ''}\n12 avenue de la République",
             "working_time": WorkingTime.DURING,
         },
@@ -163,13 +170,12 @@ def _demo_candidate_evaluation(staff: dict) -> None:
     dossier = demo_dossier_submit(user=candidate, cqpt_code="ccad", siret="73282932000074", hours=2400)
     _evaluation_to(COLLECTING, dossier=dossier, staff=staff)
     evaluation = Dossier.objects.get(pk=dossier.pk).evaluation
-    starts = (timezone.localtime() + timedelta(days=5)).replace(hour=14, minute=0, second=0, microsecond=0)
     appointment_plan(
         evaluation_id=evaluation.pk,
         actor=staff["evaluator"],
         data={
             "title": "Point d'étape sur le dossier de preuves",
-            "starts_at": starts,
+            "starts_at": _working_day(5, 14),
             "duration_minutes": 60,
             "place": "",
             "remote_link": "https://visio.example.org/cqpt-demo",

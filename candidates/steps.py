@@ -231,6 +231,40 @@ NEXT_ACTION = {
 }
 
 
+EVALUATION_STATES = frozenset(
+    {DossierState.EVALUATOR_ASSIGNED, DossierState.IN_EVALUATION, DossierState.EVALUATION_COMPLETE}
+)
+
+
+def evaluation_of(dossier: Dossier):
+    """The dossier's evaluation, or None (one query, then cached on the dossier)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    if dossier.pk is None:
+        return None
+    try:
+        return dossier.evaluation
+    except ObjectDoesNotExist:
+        return None
+
+
+def evaluation_url(dossier: Dossier) -> str:
+    """The evaluation page of this dossier once an organisation is designated, else ""."""
+    evaluation = evaluation_of(dossier) if dossier.state not in EDITABLE_STATES else None
+    return reverse("evaluation:detail", args=[evaluation.pk]) if evaluation is not None else ""
+
+
+def next_action(dossier: Dossier, user) -> str:
+    """What the candidate does next: during the evaluation, the evaluation's own next step (one query)."""
+    if dossier.state in EVALUATION_STATES:
+        from evaluation.services.accompaniment import next_step  # evaluation imports candidates
+
+        evaluation = evaluation_of(dossier)
+        if evaluation is not None:
+            return next_step(evaluation, user)
+    return NEXT_ACTION.get(dossier.state, "")
+
+
 @dataclass(frozen=True)
 class TimelineEvent:
     """A dated appointment shown under a stage (an accompaniment appointment, the site visit)."""

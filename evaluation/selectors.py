@@ -13,6 +13,7 @@ from cqpt_portal.accounts.enums import Role
 
 from .enums import (
     OPEN_EVALUATION_STATES,
+    AppointmentState,
     AssignmentState,
     EvaluationState,
     EvidenceState,
@@ -239,12 +240,14 @@ def dossiers_to_assign() -> QuerySet[Dossier]:
 
 # What an evaluator has to do, by kind: (key, label); the dashboard lists them oldest first.
 DUE_EVIDENCE = "evidence"
+DUE_APPOINTMENT = "appointment"
 DUE_SCHEDULE = "schedule"
 DUE_GRID = "grid"
 DUE_QUIZ = "quiz"
 DUE_SYNTHESIS = "synthesis"
 DUE_KINDS = {
     DUE_EVIDENCE: _("Dossier de preuves à évaluer"),
+    DUE_APPOINTMENT: _("Rendez-vous d'accompagnement à fixer"),
     DUE_SCHEDULE: _("Mise en situation à planifier"),
     DUE_GRID: _("Grille de la mise en situation à remplir"),
     DUE_QUIZ: _("Résultat du quiz à enregistrer"),
@@ -258,6 +261,13 @@ def _current_visit_at():
     )
 
 
+def _upcoming_appointment(now):
+    """An appointment still planned and not yet past: without one, the evaluator has an appointment to set."""
+    return Exists(
+        Appointment.objects.filter(evaluation_id=OuterRef("pk"), state=AppointmentState.PLANNED, starts_at__gte=now)
+    )
+
+
 def _due_querysets(user, now) -> dict:
     """For each kind of task, the evaluator's evaluations that have it, with the date it is due since."""
     mine = Evaluation.objects.filter(
@@ -265,6 +275,7 @@ def _due_querysets(user, now) -> dict:
     ).order_by()
     return {
         DUE_EVIDENCE: mine.filter(evidence_state=EvidenceState.SUBMITTED).annotate(since=F("evidence_submitted_at")),
+        DUE_APPOINTMENT: mine.filter(~_upcoming_appointment(now)).annotate(since=F("state_changed_at")),
         DUE_SCHEDULE: mine.filter(workplace_state=WorkplaceState.TO_SCHEDULE).annotate(since=F("state_changed_at")),
         DUE_GRID: mine.filter(workplace_state=WorkplaceState.SCHEDULED)
         .annotate(since=_current_visit_at())
@@ -296,9 +307,10 @@ def evaluator_due_counts(user, *, now=None) -> dict[str, int]:
     mine = Evaluation.objects.filter(
         evaluator=user, organisation_id=user.evaluator_organisation_id, state=EvaluationState.IN_PROGRESS
     )
-    return mine.annotate(visit_at=_current_visit_at()).aggregate(
+    return mine.annotate(visit_at=_current_visit_at(), upcoming=_upcoming_appointment(now)).aggregate(
         **{
             DUE_EVIDENCE: Count("pk", filter=Q(evidence_state=EvidenceState.SUBMITTED)),
+            DUE_APPOINTMENT: Count("pk", filter=Q(upcoming=False)),
             DUE_SCHEDULE: Count("pk", filter=Q(workplace_state=WorkplaceState.TO_SCHEDULE)),
             DUE_GRID: Count("pk", filter=Q(workplace_state=WorkplaceState.SCHEDULED, visit_at__lte=now)),
             DUE_QUIZ: Count("pk", filter=Q(quiz_state=QuizState.PENDING)),

@@ -39,7 +39,7 @@ from ..services.candidate import (
     period_delete,
     period_save,
 )
-from ..steps import NEXT_ACTION, STEP_KEYS, dossier_steps, dossier_timeline, step_url
+from ..steps import STEP_KEYS, dossier_steps, dossier_timeline, evaluation_url, next_action, step_url
 from ..viewhelpers import mark_visited, refuse_locked, step_context, visited_steps
 from ..workflow import DOSSIER_WORKFLOW
 
@@ -74,7 +74,8 @@ def dashboard(request):
     }
     if shown is not None:
         context["timeline"] = dossier_timeline(shown, stopped_from=stopped_from(shown))
-        context["next_action"] = NEXT_ACTION.get(shown.state, "")
+        context["next_action"] = next_action(shown, request.user)
+        context["evaluation_url"] = evaluation_url(shown)
         if shown.state in EDITABLE_STATES:
             full = dossiers_for_candidate_pages().get(pk=shown.pk)
             steps = dossier_steps(
@@ -340,7 +341,8 @@ def dossier_detail(request, obj):
         "eligibility": dossier_eligibility(dossier, reference_date=timezone.localdate()),
         "editable": dossier.state in EDITABLE_STATES and dossier.candidate_id == request.user.pk,
         "can_withdraw": "withdraw" in transitions,
-        "next_action": NEXT_ACTION.get(dossier.state, "") if dossier.candidate_id == request.user.pk else "",
+        "next_action": next_action(dossier, request.user) if dossier.candidate_id == request.user.pk else "",
+        "evaluation_url": evaluation_url(dossier) if dossier.candidate_id == request.user.pk else "",
         "first_step_url": step_url(dossier, "identity"),
     }
     return render(request, "candidates/candidate/dossier_detail.html", context)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cqpt_portal.accounts.demo import DEMO_PASSWORD
+from demo.services import demo_accounts_seed
 from tests.browser.conftest import login_through_ui
 
 pytestmark = pytest.mark.browser
@@ -131,7 +132,10 @@ def reviewer_page(browser, live_server):
 
 def test_candidacy_from_draft_to_admissible_through_the_ui(page, reviewer_page, tmp_path, settings):
     settings.DEMO_MODE = True
-    call_command("seed_demo", verbosity=0)  # also loads the catalogue (CQPT, companies, funding schemes)
+    # The catalogue, funding schemes and demo accounts, not seed_demo's evaluations (the demo candidate has one).
+    call_command("seed_catalogue", verbosity=0)
+    call_command("seed_funding_schemes", verbosity=0)
+    demo_accounts_seed()
     today = timezone.localdate()
     last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
     two_years_before = last_month_end.replace(day=1).replace(year=last_month_end.year - 2)

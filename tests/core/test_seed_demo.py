@@ -27,8 +27,9 @@ def test_seed_demo_is_idempotent_and_fills_the_queue_through_the_workflow(capsys
     assert sorted(submitted.values_list("number", flat=True)) == [
         f"{prefix}{n:06d}" for prefix in {d.number[:10] for d in submitted} for n in (1, 2, 3)
     ]
-    assert DossierSubmission.objects.count() == 3
-    assert AuditEvent.objects.filter(action="submit").count() == 3
+    # The queue's three, and the seven of the demo evaluations (evaluation/demo.py).
+    assert DossierSubmission.objects.count() == 10
+    assert AuditEvent.objects.filter(action="submit").count() == 10
     assert all(d.documents.count() == 3 for d in submitted)
     assert first.rstrip().splitlines()[-1].startswith("Staff accounts log in with a second factor")
     assert "candidat@demo.cqpt.fr" in first and "cqpt-demo-2026!" in first

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from cqpt_portal.accounts.enums import Role
 from evaluation.enums import EvaluationState
-from evaluation.models import Assignment, WorkplaceVisit
+from evaluation.models import Appointment, Assignment, Evaluation, WorkplaceVisit
+from evaluation.services.accompaniment import appointment_plan
 from evaluation.workflow import EVALUATION_WORKFLOW, EVIDENCE_WORKFLOW, WORKPLACE_WORKFLOW
 from tests.conftest import login
 from tests.evaluation.support import (  # noqa: F401 - the fixture applies to this module
@@ -221,6 +222,38 @@ def test_a_visit_past_its_date_asks_for_the_grid_and_complete_phases_ask_for_the
     assert reverse("evaluation:detail", args=[t.evaluation.pk]) in page
 
 
+def _plan(s, evaluation, days=3):
+    return appointment_plan(
+        evaluation_id=evaluation.pk,
+        actor=s.evaluator,
+        data={
+            "title": "Point d'étape",
+            "starts_at": timezone.now() + datetime.timedelta(days=days),
+            "duration_minutes": 60,
+            "place": "Agence",
+            "working_time": "during",
+        },
+    )
+
+
+def test_an_evaluation_without_an_upcoming_appointment_asks_for_one(client):
+    s = Setup()
+    s.accept()
+    login(client, s.evaluator)
+    detail = reverse("evaluation:detail", args=[s.evaluation.pk])
+    page = _text(client.get(EVALUATOR, {"kind": "appointment"}))
+    assert "Rendez-vous d'accompagnement à fixer" in page and detail in page
+    appointment = _plan(s, s.evaluation)
+    page = _text(client.get(EVALUATOR, {"kind": "appointment"}))
+    assert detail not in page
+    assert 'Rendez-vous d\'accompagnement à fixer <span class="badge text-bg-light">0</span>' in page
+    # Once the appointment is past, the next one is to set.
+    Appointment.objects.filter(pk=appointment.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
+    page = _text(client.get(EVALUATOR, {"kind": "appointment"}))
+    assert detail in page
+    assert 'Rendez-vous d\'accompagnement à fixer <span class="badge text-bg-light">1</span>' in page
+
+
 def test_an_evaluator_sees_only_their_own_evaluations(client):
     s = Setup()
     s.accept()
@@ -244,9 +277,12 @@ def test_evaluator_dashboard_queries_do_not_grow(client):
     login(client, s.evaluator)
     with_two = _queries(client, EVALUATOR)
     more_evaluations(s, 49, accept=True)
+    for evaluation in Evaluation.objects.filter(evaluator=s.evaluator).order_by("pk")[:20]:
+        _plan(s, evaluation)
     assert _queries(client, EVALUATOR) == with_two
     assert _queries(client, EVALUATOR, {"page": 3}) == with_two
     assert _queries(client, EVALUATOR, {"kind": "quiz", "page": 2}) == with_two
+    assert _queries(client, EVALUATOR, {"kind": "appointment", "page": 2}) == with_two
 
 
 # --- AUVICOM ---------------------------------------------------------------------------------------------

@@ -4,13 +4,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.services import demo_accounts_seed
+from evaluation.demo import demo_evaluations_seed
 from funding.demo import demo_funding_seed
 
 
 class Command(BaseCommand):
     help = (
         "Demo mode only: load the catalogue and the funding schemes, create one demo account per role and a few "
-        "submitted dossiers (idempotent); print the demo e-mails and password."
+        "submitted dossiers and evaluations at each step (idempotent); print the demo e-mails and password."
     )
 
     def handle(self, *args, **options):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             call_command("seed_funding_schemes", verbosity=0)
             lines = demo_accounts_seed()
             call_command("seed_demo_dossiers")
+            lines[-1:-1] = demo_evaluations_seed()  # the second-factor hint stays last
             demo_funding_seed()  # funding: fees in each state and one paid statement
         # Printed last, after the demo e-mails that the commit sends to the console.
         for line in lines:

@@ -1,6 +1,7 @@
 """The audit trail: rows about the person are exported; they stay (append-only) until their period ends."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -18,7 +19,7 @@ def about(user):
     """The rows the person made, or that concern their account, dossiers or evaluations."""
     targets = Q(actor=user)
     for model, ids in (
-        (type(user), [user.pk]),
+        (get_user_model(), [user.pk]),
         (Dossier, Dossier.objects.filter(candidate=user).values_list("pk", flat=True)),
         (Evaluation, Evaluation.objects.filter(dossier__candidate=user).values_list("pk", flat=True)),
     ):

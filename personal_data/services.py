@@ -186,7 +186,7 @@ def erasure_apply(*, user) -> ErasureRequest:
         request.processed_at = timezone.now()
         request.save(update_fields=["deleted", "kept", "processed_at"])
         audit_record(
-            actor=None,
+            actor=user,  # the person, now under their pseudonymised account
             target=request,
             action="erasure_applied",
             extra={"deleted": deleted, "kept": len(kept), "files": len(files)},
@@ -234,7 +234,7 @@ def retention_apply(*, dry_run: bool = False, trigger: str = "beat") -> Retentio
             actor=None,
             target=run,
             action="retention_dry_run" if dry_run else "retention_applied",
-            extra={"report": report, "files": len(context.files)},
+            extra={"trigger": trigger, "report": report, "files": len(context.files)},
         )
         if not dry_run:
             delete_files_on_commit(context.files)

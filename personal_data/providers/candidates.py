@@ -101,6 +101,18 @@ def erase(user, context: ErasureContext) -> Erasure:
     invitations = EmployerInvitation.objects.filter(Q(accepted_by=user) | Q(email__iexact=user.email))
     erasure.deleted["invitation_addresses"] = invitations.update(email=erased_email(user), first_name="", last_name="")
 
+    if EmployerInvitation.objects.filter(invited_by=user).exists():
+        erasure.kept.append(
+            Kept(
+                _("Propositions de candidature envoyées au nom de votre entreprise"),
+                _(
+                    "Elles font partie des dossiers de vos salariés et des archives de l'entreprise ; "
+                    "elles ne portent plus ni votre nom ni votre adresse."
+                ),
+                None,
+            )
+        )
+
     submitted = list(Dossier.objects.filter(candidate=user).order_by("pk"))
     for dossier in submitted:
         for name in CONTACT_FIELDS:

@@ -124,3 +124,28 @@ def test_auvicom_sees_the_request_and_marks_it_seen(client):
     assert ErasureRequest.objects.get(pk=request.pk).acknowledged_by == staff
     login(client, DossierFactory().candidate)
     assert client.get(reverse("personal_data:staff_requests")).status_code == 403
+
+
+def test_an_employer_erases_their_account_their_companys_records_stay_without_their_name():
+    from candidates.models import EmployerInvitation
+    from tests.factories import EmployerFactory
+
+    employer = EmployerFactory(last_name="Patron")
+    dossier = DossierFactory(company=employer.company)
+    EmployerInvitation.objects.create(
+        company=employer.company,
+        invited_by=employer,
+        email="salarie@example.org",
+        cqpt=dossier.cqpt,
+        access_route="acces_libre",
+        contract_type="cdi",
+        token="tok",
+        expires_at=timezone.now(),
+    )
+    request = erasure_apply(user=employer)
+    employer.refresh_from_db()
+    assert employer.company is None and employer.last_name == "" and not employer.is_active
+    assert EmployerInvitation.objects.get().invited_by == employer  # the company's record, under a pseudonym
+    assert any("Propositions" in item["what"] for item in request.kept)
+    event = AuditEvent.objects.get(action="erasure_applied")
+    assert event.actor_id == employer.pk and "Patron" not in json.dumps(event.extra)

@@ -29,6 +29,7 @@ from .registry import ErasureContext, RetentionContext, providers
 logger = logging.getLogger(__name__)
 ARCHIVE_SALT = "personal_data.archive"
 FORMAT_VERSION = 1
+STALE_AFTER = timedelta(hours=1)
 
 
 def delete_files_on_commit(names) -> None:
@@ -58,8 +59,11 @@ def archive_request(*, user) -> DataArchive:
     """
     with transaction.atomic():
         pending = DataArchive.objects.select_for_update().filter(user=user, state=ArchiveState.PENDING).first()
-        if pending is not None:
+        if pending is not None and pending.requested_at > timezone.now() - STALE_AFTER:
             return pending
+        if pending is not None:  # its task was lost (broker outage, crash): give up on it and start again
+            pending.state = ArchiveState.FAILED
+            pending.save(update_fields=["state"])
         archive = DataArchive.objects.create(user=user)
         audit_record(actor=user, target=archive, action="data_export_requested")
         transaction.on_commit(lambda: _enqueue_build(archive.pk))

@@ -8,6 +8,6 @@ def register_all() -> None:
     register(Provider("candidates", candidates.export, candidates.erase, candidates.retention, order=20))
     register(Provider("evaluation", evaluation.export, evaluation.erase, evaluation.retention, order=30))
     register(Provider("notifications", notifications.export, notifications.erase, notifications.retention, order=40))
-    register(Provider("personal_data", own.export, None, own.retention, order=50))
+    register(Provider("personal_data", own.export, own.erase, own.retention, order=50))
     register(Provider("audit", audit.export, audit.erase, audit.retention, order=80))
     register(Provider("accounts", accounts.export, accounts.erase, accounts.retention, order=90))

@@ -1,7 +1,7 @@
 """personal_data's own rows: archives, erasure and name-change requests."""
 
 from ..models import DataArchive, ErasureRequest, NameChangeRequest
-from ..registry import Export, RetentionContext, row
+from ..registry import Erasure, ErasureContext, Export, RetentionContext, row
 
 
 def export(user) -> Export:
@@ -15,6 +15,19 @@ def export(user) -> Export:
                 row(n, exclude=("decided_by",)) for n in NameChangeRequest.objects.filter(user=user)
             ],
         }
+    )
+
+
+def erase(user, context: ErasureContext) -> Erasure:
+    """The person's archives (a full copy of their data) and their name-change requests go."""
+    archives = DataArchive.objects.filter(user=user)
+    files = [name for name in archives.values_list("file", flat=True) if name]
+    return Erasure(
+        deleted={
+            "data_archives": archives.delete()[0],
+            "name_change_requests": NameChangeRequest.objects.filter(user=user).delete()[0],
+        },
+        files=files,
     )
 
 

@@ -24,6 +24,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_erasing_a_draft_leaves_no_file_and_no_row(client, django_capture_on_commit_callbacks):
+    from personal_data.models import DataArchive
+    from personal_data.services import archive_request
+
     dossier = DossierFactory(phone="0699999999")
     fill(dossier, tag="draft")
     add_document(dossier, name="contrat.pdf")
@@ -31,7 +34,9 @@ def test_erasing_a_draft_leaves_no_file_and_no_row(client, django_capture_on_com
     email = candidate.email
     other = DossierFactory()
     add_document(other, name="autre.pdf")
-    assert len(files_on_disk()) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        archive_request(user=candidate)  # a copy of everything: it must go too
+    assert len(files_on_disk()) == 4
     login(client, candidate)
     assert client.get(reverse("personal_data:erase")).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -47,6 +52,7 @@ def test_erasing_a_draft_leaves_no_file_and_no_row(client, django_capture_on_com
     assert not DossierDocument.objects.filter(dossier_id=dossier.pk).exists()
     assert not ExperiencePeriod.objects.filter(dossier_id=dossier.pk).exists()
     assert not Notification.objects.filter(recipient=candidate).exists()
+    assert not DataArchive.objects.filter(user=candidate).exists()
     assert [p.name.startswith("") for p in files_on_disk()] == [True]  # only the other candidate's file
     assert files_on_disk()[0].name == other.documents.get().file.name.rsplit("/", 1)[-1]
     candidate.refresh_from_db()

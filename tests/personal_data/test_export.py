@@ -120,10 +120,18 @@ def test_the_build_is_idempotent_and_audited(people, django_capture_on_commit_ca
     assert any(archive_link(archive) in message.body for message in mailoutbox)
 
 
-def test_a_second_request_while_one_is_pending_reuses_it(people):
+def test_a_second_request_while_one_is_pending_reuses_it_unless_it_was_lost(people):
+    import time_machine
+    from django.utils import timezone
+
     alice, _bruno, _employer = people
     first = archive_request(user=alice)
     assert archive_request(user=alice) == first
+    with time_machine.travel(timezone.now() + timezone.timedelta(hours=2)):
+        second = archive_request(user=alice)
+    assert second != first
+    first.refresh_from_db()
+    assert first.state == ArchiveState.FAILED
 
 
 def test_download_by_signed_link_for_the_owner_only_until_it_expires(

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "candidates",
     "evaluation",
     "funding",
+    "personal_data",
     "demo",
 ]
 
@@ -240,7 +242,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.remind_unanswered_assignments",
         "schedule": env.int("ASSIGNMENT_REMINDER_SWEEP_SECONDS", default=3600),
     },
+    "apply-personal-data-retention": {
+        "task": "personal_data.tasks.apply_retention",
+        "schedule": crontab(hour=env.int("RETENTION_HOUR", default=3), minute=15),
+    },
 }
+# How long the portal keeps each kind of personal data (RGPD art. 5-1-e); the nightly task
+# personal_data.tasks.apply_retention applies it and the privacy page shows it. Each period is
+# overridable by the environment variable RETENTION_<KEY upper-cased>, e.g. RETENTION_DRAFT_INACTIVE_MONTHS=6.
+_RETENTION_DEFAULTS = {
+    "draft_inactive_months": 12,  # a never-submitted draft untouched this long is deleted
+    "draft_warning_days": 30,  # the candidate is warned this long before
+    "documents_after_decision_months": 12,  # supporting documents and evidence, after the final decision
+    "dossier_after_decision_months": 60,  # the dossier, its history and evaluation results (then pseudonymised)
+    "award_record_months": 600,  # name, birth date and decision of an awarded CQPT: the certificate stays verifiable
+    "notifications_months": 12,
+    "audit_months": 72,
+    "logs_months": 6,  # login attempts (address, time) kept by django-axes
+    "archives_days": 7,  # a personal-data archive (ZIP) and its download link
+}
+PERSONAL_DATA_RETENTION = {
+    key: env.int(f"RETENTION_{key.upper()}", default=value) for key, value in _RETENTION_DEFAULTS.items()
+}
+# How long the signed download link of a personal-data archive stays valid.
+DATA_ARCHIVE_LINK_HOURS = env.int("DATA_ARCHIVE_LINK_HOURS", default=72)
+# Who answers privacy requests (privacy page, e-mails).
+DATA_PROTECTION_CONTACT_EMAIL = env("DATA_PROTECTION_CONTACT_EMAIL", default="dpo@cqpt.example")
 # Working days an evaluator organisation has to answer an assignment before it is reminded and shown as late.
 ASSIGNMENT_ANSWER_DAYS = env.int("ASSIGNMENT_ANSWER_DAYS", default=5)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)

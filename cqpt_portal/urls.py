@@ -8,6 +8,7 @@ from django_otp.admin import OTPAdminSite
 
 from cqpt_portal.accounts.views import healthz
 from cqpt_portal.views import accessibility_statement
+from personal_data.views import privacy
 
 
 @cache_control(max_age=86400, public=True)
@@ -32,6 +33,8 @@ urlpatterns = [
     path("candidature/", include("candidates.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("financement/", include("funding.urls")),
+    path("donnees-personnelles/", include("personal_data.urls")),
+    path("confidentialite/", privacy, name="privacy"),
     path("django-admin/", admin.site.urls),
 ]
 

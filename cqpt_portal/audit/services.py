@@ -26,3 +26,24 @@ def audit_record(
         comment=comment or "",
         extra=extra or {},
     )
+
+
+def audit_purge_before(*, cutoff, dry_run: bool = False) -> int:
+    """Delete the rows older than the retention period: the one deletion the trail allows.
+
+    Side effect: one DELETE (none in a dry run). On PostgreSQL the append-only
+    trigger lets it through only inside this transaction (SET LOCAL).
+    """
+    from django.db import connection, models, transaction
+
+    queryset = AuditEvent.objects.filter(created_at__lt=cutoff)
+    count = queryset.count()
+    if dry_run or not count:
+        return count
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cqpt.audit_retention_purge = 'on'")
+        # The queryset's own delete() refuses (append-only); the plain one is the retention's door.
+        models.QuerySet.delete(queryset)
+    return count

@@ -48,5 +48,9 @@ class NotificationKind(models.TextChoices):
     WORKPLACE_SCHEDULED = "workplace_scheduled", _("Mise en situation planifiée")
     EVALUATION_TRANSMITTED = "evaluation_transmitted", _("Résultats transmis à la CPNE")
     EVALUATION_ABANDONED = "evaluation_abandoned", _("Évaluation abandonnée")
+    # personal data (RGPD)
+    DATA_ARCHIVE_READY = "data_archive_ready", _("Archive de vos données prête")
+    DRAFT_DELETION_WARNING = "draft_deletion_warning", _("Brouillon bientôt supprimé")
+    NAME_CHANGE_DECIDED = "name_change_decided", _("Demande de changement de nom traitée")
     # administrators
     TEST = "test", _("Message d'essai")

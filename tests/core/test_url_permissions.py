@@ -20,6 +20,7 @@ PUBLIC = {
     "healthz": "the load balancer's health check",
     "favicon": "the icon browsers ask for at /favicon.ico",
     "accessibility": "the accessibility statement (footer)",
+    "privacy": "the privacy notice (footer; RGPD art. 13)",
     "set_language": "the language switch in the header",
     "accounts:login": "logging in",
     "accounts:logout": "logging out (POST only)",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "catalogue",
     "candidates",
     "evaluation",
+    "quiz",
     "funding",
     "demo",
 ]
@@ -224,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-unanswered-assignments": {
         "task": "evaluation.tasks.remind_unanswered_assignments",
         "schedule": env.int("ASSIGNMENT_REMINDER_SWEEP_SECONDS", default=3600),
+    },
+    "close-expired-quiz-attempts": {
+        "task": "quiz.tasks.close_expired_attempts",
+        "schedule": env.int("QUIZ_EXPIRY_SWEEP_SECONDS", default=30),
     },
 }
 # Working days an evaluator organisation has to answer an assignment before it is reminded and shown as late.

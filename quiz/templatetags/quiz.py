@@ -1,0 +1,34 @@
+"""Small includes for other apps' pages: the candidate's dashboard and the evaluation page."""
+
+from django import template
+from django.db.models import Q
+
+from ..enums import LIVE_ATTEMPT_STATES, AttemptState
+from ..models import Attempt
+
+register = template.Library()
+
+
+@register.inclusion_tag("quiz/_candidate_quizzes.html")
+def candidate_quizzes(user):
+    """The candidate's open and running quizzes, and the last closed ones (one query)."""
+    attempts = list(
+        Attempt.objects.filter(candidate_id=user.pk)
+        .filter(Q(state__in=LIVE_ATTEMPT_STATES) | Q(state=AttemptState.CLOSED))
+        .select_related("definition")
+        .order_by("-created_at", "-id")[:5]
+    )
+    return {"attempts": attempts}
+
+
+@register.inclusion_tag("quiz/_evaluation_quizzes.html")
+def evaluation_quizzes(evaluation):
+    """The quizzes of an evaluation's candidate, with the link to open one (one query)."""
+    attempts = list(
+        Attempt.objects.filter(candidate_id=evaluation.dossier.candidate_id)
+        .filter(Q(evaluation=evaluation) | Q(dossier_id=evaluation.dossier_id) | Q(dossier__isnull=True))
+        .exclude(state=AttemptState.VOIDED)
+        .select_related("definition")
+        .order_by("-created_at", "-id")[:10]
+    )
+    return {"attempts": attempts, "evaluation": evaluation}

@@ -326,21 +326,19 @@ def answer_save(*, attempt_id: int, position: int, keys: list[str], actor) -> At
     """Save the candidate's answer to one question; the same answer twice is stored once.
 
     Locks the attempt row, so that two tabs saving at once are applied one after the other (the last one
-    wins) and closing never misses an answer being saved. Refused (ActionRefused) when the attempt is not
-    the actor's, not in progress, past its deadline plus the grace period, or a choice is not the question's.
+    wins) and closing (which takes the same lock) never misses an answer being saved. Refused (ActionRefused)
+    when the attempt is not the actor's, not in progress, past its deadline plus the grace period, or a choice
+    is not the question's.
     Side effects: at most one UPDATE of the drawn question (none when the answer is unchanged).
     """
     now = timezone.now()
     with transaction.atomic():
-        try:
-            item = (
-                AttemptQuestion.objects.select_related("attempt")
-                .select_for_update(of=("attempt",))
-                .get(attempt_id=attempt_id, position=position)
-            )
-        except AttemptQuestion.DoesNotExist:
-            raise ActionRefused(_("Cette question n'existe pas dans ce quiz.")) from None
-        attempt = item.attempt
+        # The attempt row first, as closing does: every writer of an attempt's answers takes the same lock.
+        attempt = Attempt.objects.select_for_update().filter(pk=attempt_id).first()
+        item = AttemptQuestion.objects.filter(attempt_id=attempt_id, position=position).first() if attempt else None
+        if item is None:
+            raise ActionRefused(_("Cette question n'existe pas dans ce quiz."))
+        item.attempt = attempt
         if attempt.candidate_id != getattr(actor, "pk", None):
             raise ActionRefused(_("Ce quiz n'est pas le vôtre."))
         if attempt.state != AttemptState.IN_PROGRESS:

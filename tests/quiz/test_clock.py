@@ -38,9 +38,11 @@ def test_deadline_is_start_plus_limit_and_answers_are_accepted_during_the_grace_
     item = attempt.questions.get(position=1)
     with time_machine.travel(T0 + datetime.timedelta(minutes=11), tick=False):  # in the grace period
         answer_save(attempt_id=attempt.pk, position=1, keys=correct_keys(item), actor=s.candidate)
-    with time_machine.travel(T0 + datetime.timedelta(minutes=12, seconds=1), tick=False):
-        with pytest.raises(ActionRefused) as refused:
-            answer_save(attempt_id=attempt.pk, position=2, keys=["1"], actor=s.candidate)
+    with (
+        time_machine.travel(T0 + datetime.timedelta(minutes=12, seconds=1), tick=False),
+        pytest.raises(ActionRefused) as refused,
+    ):
+        answer_save(attempt_id=attempt.pk, position=2, keys=["1"], actor=s.candidate)
     assert "Le temps est écoulé" in refused.value.message
     assert "n'est pas enregistrée" in refused.value.message
     assert attempt.questions.get(position=2).selected is None

@@ -137,3 +137,29 @@ def test_the_candidate_dashboard_include_and_the_evaluation_include_render(setup
     assert reverse("quiz:attempt", args=[s.attempt.pk]) in html and "Reprendre" in html
     html = Template("{% load quiz %}{% evaluation_quizzes evaluation %}").render(Context({"evaluation": s.evaluation}))
     assert reverse("quiz:dossier", args=[s.dossier.pk]) in html
+
+
+def test_seed_demo_loads_a_bank_per_cqpt_and_opens_a_prediagnostic_for_the_demo_candidate(settings, client):
+    from django.core.management import call_command
+
+    from catalogue.models import Cqpt
+    from quiz.models import Attempt, Question
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    for cqpt in Cqpt.objects.all():
+        assert Question.objects.filter(cqpt=cqpt).count() >= 9
+    attempt = Attempt.objects.get(candidate__email="candidat@demo.cqpt.fr")
+    assert attempt.purpose == QuizPurpose.PREDIAGNOSTIC and attempt.state == "open"
+    assert attempt.questions.count() >= 6
+    login(client, attempt.candidate)
+    assert client.get(reverse("quiz:my_attempts")).content.decode().count("Voir et commencer") == 1
+
+
+def test_the_candidate_dashboard_lists_the_open_quiz(client):
+    s = QuizSetup()
+    attempt = s.open()
+    login(client, s.candidate)
+    page = client.get(reverse("candidates:dashboard")).content.decode()
+    assert reverse("quiz:attempt", args=[attempt.pk]) in page and "Mes quiz" in page

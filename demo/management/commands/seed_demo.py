@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.services import demo_accounts_seed
+from quiz.demo import quiz_demo_seed
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             call_command("seed_funding_schemes", verbosity=0)
             lines = demo_accounts_seed()
             call_command("seed_demo_dossiers")
+            quiz_demo_seed()  # quiz: a bank per CQPT, an open prédiagnostic for the demo candidate
         # Printed last, after the demo e-mails that the commit sends to the console.
         for line in lines:
             self.stdout.write(line)

@@ -7,7 +7,7 @@ AUVICOM's reviewers the prédiagnostics they may propose before any evaluation e
 import rules
 
 from cqpt_portal.accounts.rules import is_administrator, is_admissibility_reviewer, is_candidate
-from evaluation.rules import is_assigned_evaluator
+from evaluation.rules import is_assigned_evaluator, manages_evaluation
 
 
 @rules.predicate
@@ -18,6 +18,12 @@ def is_attempt_candidate(user, attempt):
 @rules.predicate
 def is_attempt_evaluator(user, attempt):
     return attempt is not None and attempt.evaluation_id is not None and is_assigned_evaluator(user, attempt.evaluation)
+
+
+@rules.predicate
+def manages_attempt_evaluation(user, attempt):
+    """The evaluator organisation's manager reads the attempts of its evaluations (never acts on them)."""
+    return attempt is not None and attempt.evaluation_id is not None and manages_evaluation(user, attempt.evaluation)
 
 
 @rules.predicate
@@ -39,7 +45,9 @@ def is_dossier_evaluator(user, dossier):
 
 is_attempt_staff = is_attempt_evaluator | (is_admissibility_reviewer & is_prediagnostic_without_evaluation)
 
-rules.add_perm("quiz.view_attempt", is_attempt_candidate | is_attempt_staff | is_administrator)
+rules.add_perm(
+    "quiz.view_attempt", is_attempt_candidate | is_attempt_staff | manages_attempt_evaluation | is_administrator
+)
 rules.add_perm("quiz.take_attempt", is_attempt_candidate)
 rules.add_perm("quiz.report_incident", is_attempt_candidate | is_attempt_staff)
 rules.add_perm("quiz.manage_attempt", is_attempt_staff)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cqpt_portal.audit.labels import register_action_labels
 from cqpt_portal.workflow import Transition, Workflow, field_problem
 
 from .enums import AttemptState
@@ -161,3 +162,23 @@ ATTEMPT_WORKFLOW = Workflow(
 
 ATTEMPT_WORKFLOW.follow("finish_attempt", _after_close)
 ATTEMPT_WORKFLOW.follow("expire_attempt", _after_close)
+
+# The audit rows the services write outside the table (opening, accommodations, incidents, the bank).
+register_action_labels(
+    "quiz.attempt",
+    {
+        "open_attempt": gettext_lazy("Quiz ouvert pour le candidat"),
+        "grant_extra_time": gettext_lazy("Temps supplémentaire accordé"),
+        "neutralise_question": gettext_lazy("Question neutralisée"),
+        "report_incident": gettext_lazy("Incident signalé"),
+    },
+)
+register_action_labels(
+    "quiz.question",
+    {
+        "question_created": gettext_lazy("Question créée"),
+        "question_changed": gettext_lazy("Question modifiée"),
+        "question_new_version": gettext_lazy("Nouvelle version de la question"),
+        "questions_imported": gettext_lazy("Questions importées (CSV)"),
+    },
+)

@@ -21,9 +21,9 @@ def candidate_quizzes(user):
     return {"attempts": attempts}
 
 
-@register.inclusion_tag("quiz/_evaluation_quizzes.html")
-def evaluation_quizzes(evaluation):
-    """The quizzes of an evaluation's candidate, with the link to open one (one query)."""
+@register.inclusion_tag("quiz/_evaluation_quizzes.html", takes_context=True)
+def evaluation_quizzes(context, evaluation):
+    """The quizzes of an evaluation's candidate; for staff, the link to open and manage them (one query)."""
     attempts = list(
         Attempt.objects.filter(candidate_id=evaluation.dossier.candidate_id)
         .filter(Q(evaluation=evaluation) | Q(dossier_id=evaluation.dossier_id) | Q(dossier__isnull=True))
@@ -31,4 +31,6 @@ def evaluation_quizzes(evaluation):
         .select_related("definition")
         .order_by("-created_at", "-id")[:10]
     )
-    return {"attempts": attempts, "evaluation": evaluation}
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    can_open = user is not None and user.has_perm("quiz.open_attempt", evaluation.dossier)
+    return {"attempts": attempts, "evaluation": evaluation, "can_open": can_open}

@@ -41,7 +41,10 @@ def test_attempt_page_allowed_and_refused(client, setup):
     assert status(client, s.candidate, url).status_code == 302  # resumes at its question
     assert status(client, s.evaluator, url).status_code == 200
     assert status(client, UserFactory(role=Role.ADMIN, is_superuser=True), url).status_code == 200
-    for user in (UserFactory(), evaluator_of(s.org), manager_of(s.org), reviewer()):
+    manager = status(client, manager_of(s.org), url)  # reads, never acts
+    assert manager.status_code == 200 and "Accorder une nouvelle tentative" not in manager.content.decode()
+    other_org = QuizSetup()
+    for user in (UserFactory(), evaluator_of(s.org), manager_of(other_org.org), reviewer()):
         assert status(client, user, url).status_code == 403, user.role
     anonymous = status(client, None, url)
     assert anonymous.status_code == 302 and reverse("accounts:login") in anonymous.url
@@ -135,8 +138,13 @@ def test_the_candidate_dashboard_include_and_the_evaluation_include_render(setup
     s = setup
     html = Template("{% load quiz %}{% candidate_quizzes user %}").render(Context({"user": s.candidate}))
     assert reverse("quiz:attempt", args=[s.attempt.pk]) in html and "Reprendre" in html
-    html = Template("{% load quiz %}{% evaluation_quizzes evaluation %}").render(Context({"evaluation": s.evaluation}))
+    include = Template("{% load quiz %}{% evaluation_quizzes evaluation %}")
+    html = include.render(Context({"evaluation": s.evaluation, "user": s.evaluator}))
     assert reverse("quiz:dossier", args=[s.dossier.pk]) in html
+    assert reverse("quiz:attempt", args=[s.attempt.pk]) in html
+    html = include.render(Context({"evaluation": s.evaluation, "user": s.candidate}))
+    assert reverse("quiz:dossier", args=[s.dossier.pk]) not in html
+    assert reverse("quiz:attempt", args=[s.attempt.pk]) in html
 
 
 def test_seed_demo_loads_a_bank_per_cqpt_and_opens_a_prediagnostic_for_the_demo_candidate(settings, client):

@@ -153,7 +153,7 @@ def percentile(values, p):
 # --- 1. the answer save under load ---------------------------------------------------------------
 
 
-def start_gunicorn():
+def start_gunicorn(workers=2):
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -168,7 +168,7 @@ def start_gunicorn():
             str(ROOT / ".venv/bin/gunicorn"),
             "cqpt_portal.wsgi",
             "-w",
-            "2",
+            str(workers),
             "-b",
             f"127.0.0.1:{PORT}",
             "--log-level",
@@ -348,7 +348,7 @@ def expire_and_close(definition, users, opener):
 
 
 def run_load(definition, opener, attempts, users, args):
-    server = start_gunicorn()
+    server = start_gunicorn(args.workers)
     try:
         warm_user = candidates("warm", 1)
         warm(fresh_attempts(definition, warm_user, opener)[0], warm_user[0])
@@ -382,6 +382,7 @@ def main():
     parser.add_argument("--min-wait", type=float, default=1.0)
     parser.add_argument("--max-wait", type=float, default=4.0)
     parser.add_argument("--resend", type=float, default=0.05)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--skip-load", action="store_true", help="only the sequential timings and the closing")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "run it on PostgreSQL (DATABASE_URL=postgres://...)"
@@ -391,7 +392,7 @@ def main():
         email=f"reviewer@{EMAIL_DOMAIN}", defaults={"role": Role.AUVICOM_REVIEWER, "first_name": "Banc"}
     )
 
-    print(f"== 1. {args.users} candidates × {args.questions} questions, gunicorn 2 sync workers ==")
+    print(f"== 1. {args.users} candidates × {args.questions} questions, gunicorn {args.workers} sync workers ==")
     users = candidates("load", args.users)
     t = time.perf_counter()
     attempts = fresh_attempts(definition, users, opener)

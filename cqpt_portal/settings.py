@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "catalogue",
     "candidates",
     "evaluation",
+    "quiz",
     "funding",
     "personal_data",
     "demo",
@@ -245,6 +246,10 @@ CELERY_BEAT_SCHEDULE = {
     "apply-personal-data-retention": {
         "task": "personal_data.tasks.apply_retention",
         "schedule": crontab(hour=env.int("RETENTION_HOUR", default=3), minute=15),
+    },
+    "close-expired-quiz-attempts": {
+        "task": "quiz.tasks.close_expired_attempts",
+        "schedule": env.int("QUIZ_EXPIRY_SWEEP_SECONDS", default=30),
     },
 }
 # How long the portal keeps each kind of personal data (RGPD art. 5-1-e); the nightly task

@@ -32,6 +32,7 @@ urlpatterns = [
     path("audit/", include("cqpt_portal.audit.urls")),
     path("candidature/", include("candidates.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("quiz/", include("quiz.urls")),
     path("financement/", include("funding.urls")),
     path("donnees-personnelles/", include("personal_data.urls")),
     path("confidentialite/", privacy, name="privacy"),

@@ -19,7 +19,6 @@ from candidates.models import Dossier
 from candidates.workflow import apply_transition
 from catalogue.models import Competency, EvaluatorOrganisation
 from cqpt_portal.accounts.models import User
-from cqpt_portal.files.validation import validate_document_upload
 
 from .enums import CompetencyResult, Opinion, Phase, PhaseResult, WorkingTime
 from .models import Evaluation
@@ -61,9 +60,7 @@ def _working_day(days: int, hour: int, minute: int = 0):
 
 def _pdf_upload(name: str):
     upload = SimpleUploadedFile(name, blank_pdf(name), content_type="application/pdf")
-    detected = validate_document_upload(upload)
-    upload.seek(0)
-    return upload, detected
+    return upload
 
 
 def _competencies(dossier: Dossier) -> list[Competency]:
@@ -78,12 +75,11 @@ def _admissible(dossier: Dossier, reviewer: User) -> None:
 def _add_evidence(evaluation, candidate, competencies) -> None:
     halves = [competencies[: len(competencies) // 2 or 1], competencies[len(competencies) // 2 :] or competencies]
     for number, chosen in enumerate(halves, start=1):
-        upload, detected = _pdf_upload(f"preuve-{number}.pdf")
+        upload = _pdf_upload(f"preuve-{number}.pdf")
         evidence_add(
             evaluation_id=evaluation.pk,
             actor=candidate,
             uploaded=upload,
-            detected=detected,
             description=f"Situation de travail n° {number} : échanges clients documentés et résolus.",
             competency_ids=[c.pk for c in chosen],
         )
@@ -139,8 +135,7 @@ def _evaluation_to(step: int, *, dossier: Dossier, staff: dict) -> None:
     if step == SCHEDULED:
         return
     _assess(evaluation, Phase.WORKPLACE, evaluator, competencies, CompetencyResult.ACQUIRED)
-    upload, detected = _pdf_upload("grille-signee.pdf")
-    workplace_grid_upload(evaluation_id=evaluation.pk, actor=evaluator, uploaded=upload, detected=detected)
+    workplace_grid_upload(evaluation_id=evaluation.pk, actor=evaluator, uploaded=_pdf_upload("grille-signee.pdf"))
     WORKPLACE_WORKFLOW.apply(
         pk=evaluation.pk,
         name="close_workplace",

@@ -157,3 +157,15 @@ def validate_document_upload(uploaded_file) -> DetectedType:
             )
     uploaded_file.seek(0)
     return detected
+
+
+def checked_upload(uploaded, *, field: str = "file") -> DetectedType:
+    """Check an upload's content and size inside a service (never trusting the caller); a refusal names the field."""
+    from cqpt_portal.exceptions import ActionRefused
+
+    try:
+        detected = validate_document_upload(uploaded)
+    except ValidationError as error:
+        raise ActionRefused(fields={field: [" ".join(error.messages)]}) from None
+    uploaded.seek(0)
+    return detected

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Competency
 from cqpt_portal.audit.services import audit_record
 from cqpt_portal.exceptions import ActionRefused
-from cqpt_portal.files.validation import DetectedType, safe_display_name
+from cqpt_portal.files.validation import checked_upload, safe_display_name
 
 from ..enums import EvaluationState, EvidenceState
 from ..models import Evaluation, EvidencePiece
@@ -35,14 +35,14 @@ def _lock_editable(evaluation_id: int, actor) -> Evaluation:
     return evaluation
 
 
-def evidence_add(
-    *, evaluation_id: int, actor, uploaded, detected: DetectedType, description: str, competency_ids: list[int]
-) -> EvidencePiece:
-    """Store a checked upload under a random name with what it proves. Side effects: a file, INSERTs, an audit row.
+def evidence_add(*, evaluation_id: int, actor, uploaded, description: str, competency_ids: list[int]) -> EvidencePiece:
+    """Store an upload, checked here by content and size, under a random name with what it proves.
 
-    `detected` is what validate_document_upload found in the content; the
-    competencies must belong to the grid of the dossier's CQPT.
+    Side effects: a file, INSERTs, an audit row. The competencies must belong
+    to the grid of the dossier's CQPT; a refused file is an ActionRefused on
+    the "file" field.
     """
+    detected = checked_upload(uploaded, field="file")
     with transaction.atomic():
         evaluation = _lock_editable(evaluation_id, actor)
         competencies = list(Competency.objects.filter(pk__in=competency_ids, block__cqpt_id=evaluation.dossier.cqpt_id))

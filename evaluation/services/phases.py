@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from cqpt_portal.audit.labels import register_action_labels
 from cqpt_portal.audit.services import audit_record
 from cqpt_portal.exceptions import ActionRefused
-from cqpt_portal.files.validation import DetectedType, safe_display_name
+from cqpt_portal.files.validation import checked_upload, safe_display_name
 
 from ..enums import EvaluationState, WorkplaceState
 from ..models import Evaluation
@@ -36,7 +36,7 @@ def evaluation_record_quiz_result(
     return QUIZ_WORKFLOW.apply(pk=evaluation_id, name="record_quiz_result", actor=actor, data=data)
 
 
-def workplace_grid_upload(*, evaluation_id: int, actor, uploaded, detected: DetectedType) -> Evaluation:
+def workplace_grid_upload(*, evaluation_id: int, actor, uploaded) -> Evaluation:
     """Store the signed observation grid of the mise en situation (replacing a previous one).
 
     Side effects, in one transaction: the evaluation row locked, the file
@@ -44,6 +44,7 @@ def workplace_grid_upload(*, evaluation_id: int, actor, uploaded, detected: Dete
     audit row. Raises ActionRefused when the phase is not open or the actor is
     not the assigned evaluator.
     """
+    detected = checked_upload(uploaded, field="grid")  # checked here, whatever the caller did
     with transaction.atomic():
         evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation_id)
         if not is_assigned_evaluator(actor, evaluation):

@@ -45,7 +45,6 @@ def evidence_create(request, obj):
                 evaluation_id=obj.pk,
                 actor=request.user,
                 uploaded=form.cleaned_data["file"],
-                detected=form.detected,
                 description=form.cleaned_data["description"],
                 competency_ids=[c.pk for c in form.cleaned_data["competencies"]],
             )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.files.responses import private_file_response
+from cqpt_portal.workflow import add_refusal_to_form
 
 from ..forms.phases import WorkplaceGridForm
 from ..selectors import evaluations_for_page
@@ -31,10 +32,11 @@ def workplace_grid_upload_view(request, obj):
         messages.error(request, _("La grille n'est pas enregistrée : corrigez le champ signalé."))
         return render(request, "evaluation/workplace_grid.html", {"evaluation": obj, "form": form}, status=400)
     try:
-        workplace_grid_upload(
-            evaluation_id=obj.pk, actor=request.user, uploaded=form.cleaned_data["grid"], detected=form.detected
-        )
+        workplace_grid_upload(evaluation_id=obj.pk, actor=request.user, uploaded=form.cleaned_data["grid"])
     except ActionRefused as refused:
+        if refused.fields:
+            add_refusal_to_form(form, refused)
+            return render(request, "evaluation/workplace_grid.html", {"evaluation": obj, "form": form}, status=400)
         for message in refused.messages:
             messages.error(request, message)
     else:

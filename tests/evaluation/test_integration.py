@@ -57,3 +57,39 @@ def test_the_manager_answers_from_the_dashboard_and_comes_back_to_it(client):
     assert response.status_code == 302 and response.url == reverse("evaluation:detail", args=[s.evaluation.pk])
     s.evaluation.refresh_from_db()
     assert s.evaluation.state == "abandoned"
+
+
+def test_the_upload_services_check_the_file_themselves():
+    """evidence_add and workplace_grid_upload refuse a disguised file even when no form checked it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cqpt_portal.exceptions import ActionRefused
+    from evaluation.services.evidence import evidence_add
+    from evaluation.services.phases import workplace_grid_upload
+
+    s = Setup()
+    s.accept()
+    fake = SimpleUploadedFile("preuve.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
+    with pytest.raises(ActionRefused) as refused:
+        evidence_add(
+            evaluation_id=s.evaluation.pk,
+            actor=s.dossier.candidate,
+            uploaded=fake,
+            description="Une situation",
+            competency_ids=[s.competencies()[0].pk],
+        )
+    assert "file" in refused.value.fields
+    WORKPLACE_WORKFLOW.apply(
+        pk=s.evaluation.pk,
+        name="schedule_workplace",
+        actor=s.evaluator,
+        data={
+            "scheduled_at": timezone.now() + datetime.timedelta(days=2),
+            "address": "Site",
+            "working_time": "during",
+        },
+    )
+    fake.seek(0)
+    with pytest.raises(ActionRefused) as refused:
+        workplace_grid_upload(evaluation_id=s.evaluation.pk, actor=s.evaluator, uploaded=fake)
+    assert "grid" in refused.value.fields

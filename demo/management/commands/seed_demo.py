@@ -6,6 +6,7 @@ from django.db import transaction
 from demo.services import demo_accounts_seed
 from evaluation.demo import demo_evaluations_seed
 from funding.demo import demo_funding_seed
+from quiz.demo import quiz_demo_seed
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             call_command("seed_demo_dossiers")
             lines[-1:-1] = demo_evaluations_seed()  # the second-factor hint stays last
             demo_funding_seed()  # funding: fees in each state and one paid statement
+            quiz_demo_seed()  # quiz: a bank per CQPT, an open prédiagnostic for the demo candidate
         # Printed last, after the demo e-mails that the commit sends to the console.
         for line in lines:
             self.stdout.write(line)

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from django_otp.admin import OTPAdminSite
 
-from cqpt_portal.accounts.views import healthz
+from cqpt_portal import health
 
 # The Django admin asks for the second factor too.
 admin.site.__class__ = OTPAdminSite
@@ -11,7 +11,8 @@ admin.site.site_header = "Portail CQPT – administration"
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("compte/", include("cqpt_portal.accounts.urls")),
     path("notifications/", include("cqpt_portal.notifications.urls")),

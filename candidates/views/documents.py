@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
+from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.files.responses import private_file_response
+from cqpt_portal.workflow import add_refusal_to_form
 
 from ..enums import EDITABLE_STATES, AccessRoute, DocumentKind
 from ..forms.candidate import DocumentUploadForm
@@ -48,9 +50,14 @@ def step_documents(request, obj):
             except DossierNotEditable as error:
                 messages.error(request, error.message)
                 return redirect(step_url(dossier, "documents"))
-            mark_visited(request, dossier, "documents")
-            messages.success(request, _("« %(name)s » est ajouté à votre dossier.") % {"name": document.original_name})
-            return redirect(step_url(dossier, "documents"))
+            except ActionRefused as refused:  # e.g. the storage is full or read-only: said next to the field
+                add_refusal_to_form(form, refused)
+            else:
+                mark_visited(request, dossier, "documents")
+                messages.success(
+                    request, _("« %(name)s » est ajouté à votre dossier.") % {"name": document.original_name}
+                )
+                return redirect(step_url(dossier, "documents"))
     else:
         form = DocumentUploadForm(initial={"kind": request.GET.get("type", "")}) if editable else None
     documents = list(dossier.documents.all())

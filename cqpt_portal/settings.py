@@ -108,21 +108,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    # Redis is only a fast path: the rate-limit counters fall back to a table of PostgreSQL when it
-    # errors or hangs (short timeouts), so that login and password reset work, throttled, without it.
-    CACHES = {
+
+
+def caches_with_redis(url: str) -> dict:
+    """Redis is only a fast path: the rate-limit counters fall back to a table of the database when it
+    errors or hangs (short timeouts, no retries), so that login and password reset work, throttled, without it.
+    """
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {
         "default": {
             "BACKEND": "cqpt_portal.cache.FallbackCache",
             "OPTIONS": {"primary": "redis", "fallback": "database", "pause_seconds": 30},
         },
         "redis": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+            "LOCATION": url,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "CONNECTION_POOL_KWARGS": {"retry": Retry(NoBackoff(), 0)},  # redis-py retries 3 times by default
+            },
         },
         "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cqpt_cache"},
     }
+
+
+if REDIS_URL:
+    CACHES = caches_with_redis(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

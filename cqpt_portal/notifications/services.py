@@ -1,4 +1,5 @@
 import logging
+import threading
 import time
 from datetime import timedelta
 from email.utils import parseaddr
@@ -78,10 +79,13 @@ _publish_paused_until: dict[str, float] = {}
 def _enqueue(notification_id: int) -> None:
     """Hint the worker that a notification is ready; never hold the request for long.
 
-    The committed row is the promise and beat's sweep keeps it: a publish that
-    fails (broker down, or hung) costs at most OUTBOX_PUBLISH_TIMEOUT once, and
-    then this process skips publishing to that broker for
-    OUTBOX_PUBLISH_PAUSE_SECONDS, so a request that notifies many people stays fast.
+    The committed row is the promise and beat's sweep keeps it. The publish runs
+    in a short-lived thread that the request waits for at most
+    OUTBOX_PUBLISH_TIMEOUT seconds, whatever the Redis client does (a paused
+    server, its own retries on a refused connection); if it has not succeeded
+    by then, this process skips publishing to that broker for
+    OUTBOX_PUBLISH_PAUSE_SECONDS, so that a request notifying many people pays
+    the timeout once.
     """
     from cqpt_portal.celery import app
 
@@ -95,15 +99,29 @@ def _enqueue(notification_id: int) -> None:
         logger.info("Broker recently unavailable; notification %s left for the outbox sweep", notification_id)
         return
     timeout = settings.OUTBOX_PUBLISH_TIMEOUT
-    try:
-        with app.connection_for_write(
-            connect_timeout=timeout,
-            transport_options={"socket_connect_timeout": timeout, "socket_timeout": timeout},
-        ) as connection:
-            send_notification.apply_async((notification_id,), connection=connection, retry=False)
-    except Exception as exc:  # noqa: BLE001 - the broker is down or hung: the outbox sweep will send it
-        _publish_paused_until[url] = time.monotonic() + settings.OUTBOX_PUBLISH_PAUSE_SECONDS
-        logger.warning("Broker unavailable (%s); notification %s left for the outbox sweep", exc, notification_id)
+    outcome: list[BaseException | None] = []
+
+    def publish():
+        try:
+            with app.connection_for_write(
+                url,
+                connect_timeout=timeout,
+                transport_options={"socket_connect_timeout": timeout, "socket_timeout": timeout},
+            ) as connection:
+                send_notification.apply_async((notification_id,), connection=connection, retry=False)
+        except Exception as exc:  # noqa: BLE001 - reported to the request below
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    thread = threading.Thread(target=publish, name=f"outbox-publish-{notification_id}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if outcome == [None]:
+        return
+    _publish_paused_until[url] = time.monotonic() + settings.OUTBOX_PUBLISH_PAUSE_SECONDS
+    reason = outcome[0] if outcome else f"no answer within {timeout} s"
+    logger.warning("Broker unavailable (%s); notification %s left for the outbox sweep", reason, notification_id)
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -9,24 +9,10 @@ from django.db import connection
 from django.urls import reverse
 
 from cqpt_portal import cache as fallback_cache
+from cqpt_portal.settings import caches_with_redis
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _caches(redis_location: str) -> dict:
-    return {
-        "default": {
-            "BACKEND": "cqpt_portal.cache.FallbackCache",
-            "OPTIONS": {"primary": "redis", "fallback": "database", "pause_seconds": 30},
-        },
-        "redis": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_location,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-        },
-        "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cqpt_cache"},
-    }
 
 
 @pytest.fixture
@@ -46,7 +32,7 @@ def redis_unavailable(request, settings):
         if request.param == "down"
         else f"redis://127.0.0.1:{request.getfixturevalue('hung_redis_port')}/0"
     )
-    settings.CACHES = _caches(location)
+    settings.CACHES = caches_with_redis(location)
     settings.RATELIMIT_ENABLE = True
     call_command("createcachetable", verbosity=0)
     fallback_cache._primary_paused_until.clear()

@@ -197,7 +197,11 @@ def notification_deliver(*, notification_id: int) -> str:
         notification.last_error = ""
         outcome = "sent"
     notification.lease_until = None
-    Notification.objects.filter(pk=notification.pk).update(
+    mine = Notification.objects.filter(pk=notification.pk)
+    if outcome != "sent":
+        # Only while the lease is still this attempt's: never undo a later attempt's "sent".
+        mine = mine.filter(state=NotificationState.SENDING, attempts=notification.attempts)
+    mine.update(
         state=notification.state,
         last_error=notification.last_error,
         next_attempt_at=notification.next_attempt_at,

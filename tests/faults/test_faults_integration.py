@@ -220,7 +220,7 @@ def test_a_submission_with_redis_paused_answers_at_once_and_the_sweep_delivers_e
 
     assert response.status_code == 302, response.content[:500]
     assert response["Location"] == reverse("candidates:dossier_detail", args=[dossier.pk])
-    assert elapsed < 3, f"the submission took {elapsed:.1f} s with Redis paused"
+    assert elapsed < 4, f"the submission took {elapsed:.1f} s with Redis paused"
     dossier.refresh_from_db()
     assert dossier.state == DossierState.SUBMITTED
     assert dossier.number in client.get(response["Location"]).content.decode()
@@ -251,7 +251,7 @@ def test_a_decision_with_redis_stopped_answers_at_once_and_the_worker_rides_out_
         follow=True,
     )
     elapsed = time.monotonic() - started
-    assert elapsed < 3, f"the decision took {elapsed:.1f} s with Redis stopped"
+    assert elapsed < 4, f"the decision took {elapsed:.1f} s with Redis stopped"
     assert "Le dossier est déclaré recevable" in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.state == DossierState.ADMISSIBLE
@@ -345,7 +345,7 @@ def test_login_and_password_reset_work_and_stay_throttled_with_redis_paused_stop
 
     cache_on.pause()
     status, elapsed = _log_in(user)
-    assert status == 302 and elapsed < 2.5, (status, elapsed)
+    assert status == 302 and elapsed < 3, (status, elapsed)
     reset = reverse("accounts:password_reset")
     statuses = [client.post(reset, {"email": user.email}).status_code for _ in range(6)]
     assert statuses == [302] * 5 + [429], "the reset is still throttled, in the database"
@@ -354,7 +354,7 @@ def test_login_and_password_reset_work_and_stay_throttled_with_redis_paused_stop
     cache_on.stop()
     fallback_cache._primary_paused_until.clear()
     status, elapsed = _log_in(user)
-    assert status == 302 and elapsed < 2.5, (status, elapsed)
+    assert status == 302 and elapsed < 3, (status, elapsed)
 
     cache_on.start()
     fallback_cache._primary_paused_until.clear()  # as after the pause

@@ -105,6 +105,8 @@ class InvitationState(models.TextChoices):
     ACCEPTED = "accepted", _("Acceptée")
     DECLINED = "declined", _("Déclinée")
     REVOKED = "revoked", _("Annulée par l'employeur")
+    # Set when a newer proposal to the same address replaces a pending one past its date.
+    EXPIRED = "expired", _("Expirée")
 
 
 class MissingItem(models.TextChoices):

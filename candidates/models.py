@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models import Q
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -277,6 +278,15 @@ class EmployerInvitation(models.Model):
         verbose_name_plural = _("propositions des employeurs")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["company", "-created_at"], name="invitation_company_idx")]
+        constraints = [
+            # One proposal awaiting an answer per address and company (services.employer.invitation_create).
+            models.UniqueConstraint(
+                "company",
+                Lower("email"),
+                condition=Q(state=InvitationState.PENDING),
+                name="invitation_one_pending_per_email",
+            )
+        ]
 
     @property
     def is_expired(self) -> bool:

@@ -25,7 +25,11 @@ def is_dossier_reviewer(user, dossier):
 
 
 can_view_dossier = is_dossier_owner | is_auvicom | is_administrator
+# Least privilege: identity papers and contracts are for the owner and those who review admissibility;
+# the funding officer (also AUVICOM) sees the dossier's status, not its documents.
+can_view_documents = is_dossier_owner | is_admissibility_reviewer | is_administrator
 rules.add_perm("candidates.view_dossier", can_view_dossier)
+rules.add_perm("candidates.view_documents", can_view_documents)
 rules.add_perm("candidates.edit_dossier", is_dossier_owner)
 rules.add_perm("candidates.review_dossier", is_admissibility_reviewer | is_administrator)
 rules.add_perm("candidates.view_review_queue", is_auvicom | is_administrator)
@@ -36,7 +40,7 @@ rules.add_perm("candidates.view_auvicom_dashboard", is_auvicom | is_administrato
 
 @rules.predicate
 def can_view_document_of_dossier(user, document):
-    return document is not None and can_view_dossier.test(user, document.dossier)
+    return document is not None and can_view_documents.test(user, document.dossier)
 
 
 rules.add_perm("candidates.view_document", can_view_document_of_dossier)

@@ -4,9 +4,10 @@ Pages only render what these functions return, so the menu, the statuses and
 the "what next" sentence are the same on every page and testable without HTML.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -119,8 +120,11 @@ def dossier_steps(
         step_problems = tuple(by_step.get(key, []))
         note = ""
         if key == "review":
-            if not editable:
+            # The summary before submission is complete only when every earlier step is.
+            if not editable and all(step.status == DONE for step in steps):
                 status = DONE
+            elif not editable:
+                status = TODO
             elif dossier.state == DossierState.INCOMPLETE or "review" in flagged:
                 status = ATTENTION
             else:
@@ -228,17 +232,34 @@ NEXT_ACTION = {
 
 
 @dataclass(frozen=True)
+class TimelineEvent:
+    """A dated appointment shown under a stage (an accompaniment appointment, the site visit)."""
+
+    label: str
+    starts_at: object  # an aware datetime
+    place: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Stage:
     key: str
     label: str
     status: str  # "done", "current", "failed", "stopped" or "todo"
+    detail: str = ""  # where this stage stands (the organisation, a phase's state or result)
+    hint: str = ""  # what is next in this stage, and from whom
+    events: tuple[TimelineEvent, ...] = ()
 
 
 def dossier_timeline(dossier: Dossier, *, stopped_from: str = "") -> list[Stage]:
     """The path from filing to the certificate, and where this dossier stands on it.
 
     For a withdrawn or abandoned dossier, `stopped_from` is the state it left
-    (from the audit trail), so the timeline shows where it stopped.
+    (from the audit trail), so the timeline shows where it stopped. Once the
+    dossier has an evaluation, its stages (organisation, the three phases, the
+    transmission) follow the evaluation itself: each phase's state or result,
+    the next appointments and the site visit, and what is next (at most three
+    queries).
     """
     state = dossier.state
     stopped = state in (DossierState.WITHDRAWN, DossierState.EVALUATION_ABANDONED)
@@ -263,4 +284,165 @@ def dossier_timeline(dossier: Dossier, *, stopped_from: str = "") -> list[Stage]
         if state == DossierState.IN_EVALUATION and key in ("quiz", "workplace"):
             status = "current"
         stages.append(Stage(key=key, label=str(label), status=status))
+    evaluation = _evaluation_for_timeline(dossier)
+    if evaluation is not None:
+        stages = _with_evaluation(stages, dossier, evaluation)
     return stages
+
+
+# --- the evaluation's part of the timeline -----------------------------------------------
+
+_EVALUATION_STATES = frozenset(
+    {
+        DossierState.EVALUATOR_ASSIGNED,
+        DossierState.IN_EVALUATION,
+        DossierState.EVALUATION_COMPLETE,
+        DossierState.TRANSMITTED_TO_CPNE,
+        DossierState.NOT_AWARDED,
+        DossierState.AWARDED,
+        DossierState.EVALUATION_ABANDONED,
+        DossierState.WITHDRAWN,
+    }
+)
+MAX_TIMELINE_APPOINTMENTS = 3
+
+
+def _evaluation_for_timeline(dossier: Dossier):
+    """The dossier's evaluation with its current site visit and next appointments (three queries), or None.
+
+    evaluation imports candidates, so its models are imported here, not at module import.
+    """
+    if dossier.pk is None or dossier.state not in _EVALUATION_STATES:
+        return None
+    from evaluation.enums import AppointmentState
+    from evaluation.models import Evaluation
+
+    evaluation = Evaluation.objects.select_related("organisation", "evaluator").filter(dossier_id=dossier.pk).first()
+    if evaluation is None:
+        return None
+    evaluation.timeline_visit = evaluation.visits.filter(is_current=True).first()
+    evaluation.timeline_appointments = list(
+        evaluation.appointments.filter(state=AppointmentState.PLANNED, starts_at__gte=timezone.now()).order_by(
+            "starts_at", "id"
+        )[:MAX_TIMELINE_APPOINTMENTS]
+    )
+    return evaluation
+
+
+def _phase_status(closed: bool, running: bool, abandoned: bool) -> str:
+    if closed:
+        return "done"
+    if abandoned:
+        return "stopped"
+    return "current" if running else "todo"
+
+
+def _with_evaluation(stages: list[Stage], dossier: Dossier, evaluation) -> list[Stage]:
+    from evaluation.enums import EvaluationState, EvidenceState, QuizState, WorkplaceState
+
+    waiting = evaluation.state in (EvaluationState.AWAITING_ORGANISATION, EvaluationState.TO_REASSIGN)
+    running = evaluation.state == EvaluationState.IN_PROGRESS
+    abandoned = evaluation.state == EvaluationState.ABANDONED or dossier.state in (
+        DossierState.EVALUATION_ABANDONED,
+        DossierState.WITHDRAWN,
+    )
+    by_key = {stage.key: stage for stage in stages}
+    changes: dict[str, dict] = {}
+
+    # The organisation, the evaluator and the accompaniment appointments.
+    if waiting:
+        changes["evaluator"] = {
+            "status": "stopped" if abandoned else "current",
+            "detail": str(_("Organisme désigné, en attente de sa réponse"))
+            if evaluation.state == EvaluationState.AWAITING_ORGANISATION
+            else str(_("AUVICOM désigne un autre organisme évaluateur")),
+        }
+        for key in ("evidence", "quiz", "workplace"):
+            changes[key] = {"status": "todo"}
+    else:
+        people = [str(evaluation.organisation or "")]
+        if evaluation.evaluator is not None:
+            people.append(evaluation.evaluator.get_full_name() or evaluation.evaluator.email)
+        changes["evaluator"] = {
+            "status": "done",
+            "detail": " – ".join(p for p in people if p),
+            "events": tuple(
+                TimelineEvent(
+                    label=str(_("Rendez-vous : %(title)s") % {"title": a.title}),
+                    starts_at=a.starts_at,
+                    place=a.place or (str(_("À distance")) if a.remote_link else ""),
+                    note=a.get_working_time_display(),
+                )
+                for a in evaluation.timeline_appointments
+            ),
+        }
+        # Phase 1, the dossier de preuves.
+        closed = evaluation.evidence_state == EvidenceState.CLOSED
+        evidence = {"status": _phase_status(closed, running, abandoned)}
+        if closed:
+            evidence["detail"] = evaluation.get_evidence_result_display()
+        else:
+            evidence["detail"] = evaluation.get_evidence_state_display()
+            if running:
+                evidence["hint"] = {
+                    EvidenceState.COLLECTING: _(
+                        "À vous : déposez vos preuves, compétence par compétence, puis remettez votre dossier de preuves."
+                    ),
+                    EvidenceState.RETURNED: _(
+                        "À vous : complétez vos preuves comme demandé par votre évaluateur, puis remettez-les."
+                    ),
+                    EvidenceState.SUBMITTED: _("Votre évaluateur examine vos preuves."),
+                }.get(evaluation.evidence_state, "")
+        changes["evidence"] = evidence
+        # Phase 2, the quiz.
+        closed = evaluation.quiz_state == QuizState.CLOSED
+        quiz = {"status": _phase_status(closed, running, abandoned)}
+        quiz["detail"] = evaluation.get_quiz_result_display() if closed else evaluation.get_quiz_state_display()
+        if not closed and running:
+            quiz["hint"] = _("Votre évaluateur vous indiquera comment passer le quiz.")
+        changes["quiz"] = quiz
+        # Phase 3, the mise en situation at the company's site.
+        closed = evaluation.workplace_state == WorkplaceState.CLOSED
+        workplace = {"status": _phase_status(closed, running, abandoned)}
+        visit = evaluation.timeline_visit
+        if closed:
+            workplace["detail"] = evaluation.get_workplace_result_display()
+        else:
+            workplace["detail"] = evaluation.get_workplace_state_display()
+            if running and evaluation.workplace_state == WorkplaceState.TO_SCHEDULE:
+                workplace["hint"] = _(
+                    "Votre évaluateur va planifier la mise en situation sur le site de votre entreprise."
+                )
+            if visit is not None and evaluation.workplace_state == WorkplaceState.SCHEDULED:
+                workplace["events"] = (
+                    TimelineEvent(
+                        label=str(_("Mise en situation sur le site de l'entreprise")),
+                        starts_at=visit.scheduled_at,
+                        place=visit.address,
+                        note=visit.get_working_time_display(),
+                    ),
+                )
+                if running:
+                    workplace["hint"] = _("Présentez-vous sur le site à la date prévue.")
+        changes["workplace"] = workplace
+        # The synthesis, then the CPNE.
+        if running and evaluation.all_phases_have_a_result:
+            changes["cpne"] = {
+                "status": "current",
+                "hint": _("Votre évaluateur rédige la synthèse de l'évaluation, puis la transmet à la CPNE."),
+            }
+        elif evaluation.transmitted_at is not None and dossier.state == DossierState.TRANSMITTED_TO_CPNE:
+            changes["cpne"] = {
+                "status": "current",
+                "detail": str(
+                    _("Résultats transmis le %(date)s")
+                    % {"date": formats.date_format(timezone.localtime(evaluation.transmitted_at), "SHORT_DATE_FORMAT")}
+                ),
+                "hint": _("La CPNE décidera lors de sa prochaine réunion."),
+            }
+        elif running:
+            changes["cpne"] = {"status": "todo"}
+    for key, values in changes.items():
+        values = {k: (str(v) if k in ("detail", "hint") else v) for k, v in values.items()}
+        by_key[key] = replace(by_key[key], **values)
+    return [by_key[stage.key] for stage in stages]

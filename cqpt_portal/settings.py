@@ -1,12 +1,18 @@
 """Settings of the CQPT portal.
 
-Every value comes from the environment (django-environ). With no environment
-at all the portal runs on its embedded default: SQLite, Celery tasks run
-in-process, mail printed to the console. Production sets ``DEBUG=false``,
-``SECRET_KEY``, ``DATABASE_URL``, ``REDIS_URL``, ``ALLOWED_HOSTS``, the mail
-settings and ``MEDIA_ROOT``; see docs/deploy.md.
+Every value comes from the environment (django-environ). Three ways to run:
+
+- the embedded default, with no environment at all (``scripts/run``): SQLite,
+  Celery tasks in-process, mail printed to the console, on 127.0.0.1/localhost,
+  with DEBUG off so that a visitor sees the portal's own French error pages;
+  WhiteNoise serves the static files straight from the source folders;
+- development: ``DEBUG=true`` (Django's debug pages), set explicitly;
+- production: ``DEBUG=false`` set explicitly, with ``SECRET_KEY``,
+  ``DATABASE_URL``, ``REDIS_URL``, ``ALLOWED_HOSTS``, the mail settings and
+  ``MEDIA_ROOT``; HTTPS-only cookies, HSTS, hashed static files. See docs/deploy.md.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,15 +24,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
-DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
+DEBUG = env.bool("DEBUG", default=False)
+# Production is asked for by setting DEBUG=false; without DEBUG the portal runs on its embedded default.
+PRODUCTION = "DEBUG" in os.environ and not DEBUG
+DEMO_MODE = env.bool("DEMO_MODE", default=not PRODUCTION)
 SECRET_KEY = env(
     "SECRET_KEY",
-    default="dev-only-insecure-key-change-me-in-production-0123456789abcdef" if DEBUG else environ.Env.NOTSET,
+    default="dev-only-insecure-key-change-me-in-production-0123456789abcdef" if not PRODUCTION else environ.Env.NOTSET,
 )
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if not PRODUCTION else []
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the accessibility statement sends people who cannot use a page.
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@cqpt.example")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -100,7 +112,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if not DEBUG else 0)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 # A kept connection is checked before reuse: after a PostgreSQL restart the next request reconnects instead of a 500.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -197,10 +209,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Outside production WhiteNoise serves the static folders themselves (no collectstatic), DEBUG or not.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Uploaded documents live under MEDIA_ROOT/private, which no URL serves: only
 # permission-checked views read them (X-Accel-Redirect in production).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
@@ -217,7 +232,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    if not PRODUCTION
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
@@ -283,7 +298,7 @@ CSRF_FAILURE_VIEW = "cqpt_portal.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # The balancer probes over plain HTTP (cqpt_portal.health answers them before any host check too).

@@ -1,9 +1,20 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
 from django_otp.admin import OTPAdminSite
 
 from cqpt_portal import health
+from cqpt_portal.views import accessibility_statement
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says: send them to the static icon."""
+    return redirect(static("img/favicon.svg"))
+
 
 # The Django admin asks for the second factor too.
 admin.site.__class__ = OTPAdminSite
@@ -13,6 +24,8 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
+    path("favicon.ico", favicon, name="favicon"),
+    path("accessibilite/", accessibility_statement, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("compte/", include("cqpt_portal.accounts.urls")),
     path("notifications/", include("cqpt_portal.notifications.urls")),

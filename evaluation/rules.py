@@ -65,3 +65,21 @@ rules.add_perm("evaluation.assign_organisation", is_admissibility_reviewer | is_
 rules.add_perm("evaluation.view_evaluator_dashboard", is_evaluator)
 rules.add_perm("evaluation.view_manager_dashboard", is_organisation_manager)
 rules.add_perm("evaluation.view_cpne_dashboard", is_cpne)
+
+# --- assignment pages and dashboards ---------------------------------------------------------
+rules.add_perm("evaluation.view_auvicom_overview", is_auvicom | is_administrator)
+
+# --- phases 2 and 3, synthesis (ev-phases) ---------------------------------------------------------
+
+
+@rules.predicate
+def is_transmitted(user, evaluation):
+    return evaluation is not None and evaluation.transmitted_at is not None
+
+
+rules.add_perm("evaluation.upload_workplace_grid", is_assigned_evaluator)
+rules.add_perm("evaluation.view_workplace_grid", is_evaluation_staff | is_administrator)
+rules.add_perm("evaluation.edit_synthesis", is_evaluation_staff)
+rules.add_perm(
+    "evaluation.view_synthesis", is_evaluation_staff | (is_evaluation_candidate & is_transmitted) | is_administrator
+)

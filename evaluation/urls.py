@@ -6,6 +6,7 @@ app_name = "evaluation"
 urlpatterns = [
     path("evaluateur/", dashboards.evaluator_dashboard, name="evaluator_dashboard"),
     path("cpne/", dashboards.cpne_dashboard, name="cpne_dashboard"),
+    *dashboards.urlpatterns,
     *assignment.urlpatterns,
     *detail.urlpatterns,
     *accompaniment.urlpatterns,

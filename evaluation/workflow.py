@@ -7,6 +7,8 @@ dossier on (started, complete, transmitted, abandoned), its effect applies the
 dossier's transition (candidates.workflow) in the same transaction.
 """
 
+from datetime import datetime
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +33,16 @@ from .enums import (
     QuizState,
     WorkplaceState,
 )
+from .forms.assignment import AcceptAssignmentForm, AssignOrganisationForm, DeclineAssignmentForm
+from .forms.evidence import CloseEvidenceForm, ReturnEvidenceForm
+from .forms.phases import (
+    AbandonForm,
+    CloseWorkplaceForm,
+    QuizResultForm,
+    RescheduleWorkplaceForm,
+    ScheduleWorkplaceForm,
+)
+from .forms.synthesis import TransmitForm
 from .models import Evaluation
 from .rules import evaluator_transmits, is_assigned_evaluator, is_evaluation_candidate, manages_evaluation
 
@@ -48,12 +60,17 @@ def evaluation_link(evaluation: Evaluation, recipient) -> str:
 
 def _context(evaluation: Evaluation, data: dict) -> dict:
     dossier = evaluation.dossier
+    when = data.get("scheduled_at")
+    if isinstance(when, str):
+        when = datetime.fromisoformat(when)
     return {
         "number": dossier.number or "",
         "candidate_name": dossier.display_name,
         "organisation": str(evaluation.organisation or ""),
         "comment": data.get("comment", ""),
         "reason": data.get("reason_label", ""),
+        "when": timezone.localtime(when).strftime("%d/%m/%Y %H:%M") if when else "",
+        "place": data.get("address", ""),
     }
 
 
@@ -376,6 +393,21 @@ def _effect_abandon(evaluation, actor, data):
     )
 
 
+def _with_visit_calendar(notify):
+    """The site visit's .ics calendar file attached to each recipient's notification."""
+
+    def with_calendar(evaluation, actor, data):
+        from .services.phases import workplace_visit_ics
+
+        attachment = workplace_visit_ics(evaluation)
+        return [
+            (recipient, kind, {"attachment": attachment})
+            for recipient, kind, *_extra in notify(evaluation, actor, data)
+        ]
+
+    return with_calendar
+
+
 # --- the tables ----------------------------------------------------------------------------------
 
 _COMMON = {"link": evaluation_link, "context": _context, "select_related": ("dossier", "organisation")}
@@ -395,6 +427,7 @@ EVALUATION_WORKFLOW = Workflow(
             group="assignment",
             guard=_guard_assign,
             effect=_effect_assign,
+            form=AssignOrganisationForm,
             notify=_to(Kind.ASSIGNMENT_RECEIVED, MANAGERS),
         ),
         Transition(
@@ -409,6 +442,7 @@ EVALUATION_WORKFLOW = Workflow(
             group="assignment",
             guard=_guard_accept,
             effect=_effect_accept,
+            form=AcceptAssignmentForm,
             notify=lambda e, u, d: (
                 _to(Kind.EVALUATION_STARTED, CANDIDATE, EMPLOYERS)(e, u, d)
                 + _to(Kind.EVALUATOR_NAMED, EVALUATOR)(e, u, d)
@@ -426,6 +460,7 @@ EVALUATION_WORKFLOW = Workflow(
             group="assignment",
             guard=_guard_decline,
             effect=_effect_decline,
+            form=DeclineAssignmentForm,
             notify=_to(Kind.ASSIGNMENT_DECLINED, ASSIGNER),
         ),
         Transition(
@@ -438,6 +473,7 @@ EVALUATION_WORKFLOW = Workflow(
             success_message=gettext_lazy("La synthèse est transmise à la CPNE ; le candidat est prévenu."),
             style="success",
             group="synthesis",
+            form=TransmitForm,
             guard=_guard_synthesis_ready,
             effect=_effect_transmit,
             notify=_to(Kind.EVALUATION_TRANSMITTED, CANDIDATE, EMPLOYERS, EVALUATOR, MANAGERS),
@@ -452,6 +488,7 @@ EVALUATION_WORKFLOW = Workflow(
             success_message=gettext_lazy("L'abandon est enregistré ; le candidat et AUVICOM sont prévenus."),
             style="outline-danger",
             group="abandon",
+            form=AbandonForm,
             guard=_guard_abandon,
             effect=_effect_abandon,
             notify=_to(Kind.EVALUATION_ABANDONED, CANDIDATE, REVIEWERS, EMPLOYERS),
@@ -488,6 +525,7 @@ EVIDENCE_WORKFLOW = Workflow(
             style="warning",
             group="evidence",
             guard=_guard_return_evidence,
+            form=ReturnEvidenceForm,
             effect=_effect_return_evidence,
             notify=_to(Kind.EVIDENCE_RETURNED, CANDIDATE),
         ),
@@ -502,6 +540,7 @@ EVIDENCE_WORKFLOW = Workflow(
             style="success",
             group="evidence",
             guard=_guard_close_phase(Phase.EVIDENCE),
+            form=CloseEvidenceForm,
             effect=_effect_close_phase(Phase.EVIDENCE),
             notify=_to(Kind.PHASE_CLOSED, CANDIDATE),
         ),
@@ -522,6 +561,7 @@ QUIZ_WORKFLOW = Workflow(
             owner_label=gettext_lazy("Résultat du quiz enregistré"),
             success_message=gettext_lazy("Le résultat du quiz est enregistré."),
             group="quiz",
+            form=QuizResultForm,
             guard=_guard_quiz_result,
             effect=_effect_quiz_result,
             notify=_to(Kind.PHASE_CLOSED, CANDIDATE),
@@ -543,9 +583,10 @@ WORKPLACE_WORKFLOW = Workflow(
             owner_label=gettext_lazy("Mise en situation planifiée"),
             success_message=gettext_lazy("La mise en situation est planifiée ; le candidat est prévenu."),
             group="workplace",
+            form=ScheduleWorkplaceForm,
             guard=_guard_schedule,
             effect=_effect_schedule,
-            notify=_to(Kind.WORKPLACE_SCHEDULED, CANDIDATE, EMPLOYERS),
+            notify=_with_visit_calendar(_to(Kind.WORKPLACE_SCHEDULED, CANDIDATE, EMPLOYERS)),
         ),
         Transition(
             name="reschedule_workplace",
@@ -557,9 +598,10 @@ WORKPLACE_WORKFLOW = Workflow(
             success_message=gettext_lazy("La mise en situation est reportée ; le candidat est prévenu."),
             style="outline-secondary",
             group="workplace",
+            form=RescheduleWorkplaceForm,
             guard=_guard_reschedule,
             effect=_effect_schedule,
-            notify=_to(Kind.WORKPLACE_SCHEDULED, CANDIDATE, EMPLOYERS),
+            notify=_with_visit_calendar(_to(Kind.WORKPLACE_SCHEDULED, CANDIDATE, EMPLOYERS)),
         ),
         Transition(
             name="close_workplace",
@@ -571,6 +613,7 @@ WORKPLACE_WORKFLOW = Workflow(
             success_message=gettext_lazy("La mise en situation est clôturée avec son résultat."),
             style="success",
             group="workplace",
+            form=CloseWorkplaceForm,
             guard=_guard_close_phase(Phase.WORKPLACE),
             effect=_effect_close_phase(Phase.WORKPLACE),
             notify=_to(Kind.PHASE_CLOSED, CANDIDATE),

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Company, Cqpt
 from catalogue.validators import normalize_siret, validate_idcc, validate_siret
-from cqpt_portal.files.validation import validate_document_upload
 from funding.models import FundingScheme
 
 from ..enums import AccessRoute, ContractType, DocumentKind, Initiative, WorkingTime
@@ -235,13 +234,8 @@ class DocumentUploadForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The file's content and size are checked by services.candidate.document_add.
         self.fields["kind"].choices = [("", _("— choisir —")), *DocumentKind.choices]
-        self.detected = None
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        self.detected = validate_document_upload(uploaded)
-        return uploaded
 
 
 class WithdrawalForm(forms.Form):

@@ -1,10 +1,9 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Cqpt
 
-from ..enums import AccessRoute, EmployerConfirmation, InvitationState
+from ..enums import AccessRoute, EmployerConfirmation
 from ..models import EmployerInvitation
 from ..services.dossier import ROUTE_CONTRACTS
 
@@ -53,17 +52,8 @@ class InvitationForm(forms.ModelForm):
         self.fields["last_name"].required = True
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        pending = EmployerInvitation.objects.filter(
-            company=self.company, email__iexact=email, state=InvitationState.PENDING, expires_at__gt=timezone.now()
-        )
-        if pending.exists():
-            raise forms.ValidationError(
-                _(
-                    "Une proposition est déjà en attente de réponse pour cette adresse : annulez-la ou attendez la réponse."
-                )
-            )
-        return email
+        # One pending proposal per address: checked by services.employer.invitation_create.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,7 @@ AUVICOM has started to review cannot change under its feet. The state itself
 only changes in candidates.workflow.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -13,20 +14,12 @@ from django.utils.translation import gettext as _
 from catalogue.models import Company
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.services import audit_record
+from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.files.storage import file_save_or_refuse
-from cqpt_portal.files.validation import DetectedType, safe_display_name
+from cqpt_portal.files.validation import safe_display_name, validate_document_upload
 
 from ..enums import EDITABLE_STATES, FINAL_STATES, DossierState, EmployerConfirmation
 from ..models import Dossier, DossierDocument, ExperiencePeriod
-
-
-class DossierNotEditable(Exception):
-    """A refused change; `message` says why, in the user's language."""
-
-    def __init__(self, message):
-        self.message = str(message)
-        super().__init__(self.message)
-
 
 # The only fields each step may write (the forms list the same ones).
 STEP_FIELDS = {
@@ -57,9 +50,9 @@ def open_dossier_of(candidate: User) -> Dossier | None:
 def _lock_editable(*, dossier_id: int, actor: User) -> Dossier:
     dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
     if dossier.candidate_id != actor.pk:
-        raise DossierNotEditable(_("Seul le candidat peut modifier son dossier."))
+        raise ActionRefused(_("Seul le candidat peut modifier son dossier."))
     if dossier.state not in EDITABLE_STATES:
-        raise DossierNotEditable(
+        raise ActionRefused(
             _("Ce dossier n'est plus modifiable : il est « %(state)s ».") % {"state": dossier.get_state_display()}
         )
     return dossier
@@ -74,7 +67,7 @@ def dossier_start(*, candidate: User) -> Dossier:
         # Lock the user row so two clicks cannot create two open dossiers.
         User.objects.select_for_update().filter(pk=candidate.pk).first()
         if open_dossier_of(candidate) is not None:
-            raise DossierNotEditable(
+            raise ActionRefused(
                 _("Vous avez déjà une candidature en cours : terminez-la ou retirez-la avant d'en commencer une autre.")
             )
         dossier = Dossier.objects.create(
@@ -177,12 +170,16 @@ def period_delete(*, dossier_id: int, actor: User, period_id: int) -> None:
         dossier.save(update_fields=["updated_at"])
 
 
-def document_add(*, dossier_id: int, actor: User, kind: str, uploaded, detected: DetectedType) -> DossierDocument:
-    """Store a checked upload under a random name. Side effects: one file written, one INSERT.
+def document_add(*, dossier_id: int, actor: User, kind: str, uploaded) -> DossierDocument:
+    """Check an upload by its content and size, then store it under a random name.
 
-    `detected` is what validate_document_upload found in the content: it gives
-    the stored extension and type; the client's name is kept only as a label.
+    Side effects: one file written, one INSERT. Raises ActionRefused (on the "file" field) (a PDF, JPEG or PNG is expected)
+    before taking any lock. The content gives the stored extension and type; the client's name is only a label.
     """
+    try:
+        detected = validate_document_upload(uploaded)
+    except ValidationError as error:
+        raise ActionRefused(fields={"file": [" ".join(error.messages)]}) from None
     with transaction.atomic():
         dossier = _lock_editable(dossier_id=dossier_id, actor=actor)
         document = DossierDocument(
@@ -206,12 +203,13 @@ def document_add(*, dossier_id: int, actor: User, kind: str, uploaded, detected:
 
 
 def document_delete(*, dossier_id: int, actor: User, document_id: int) -> None:
-    """Delete one document of an editable dossier. Side effects: one DELETE; the file is removed after commit."""
+    """Delete one document of an editable dossier. Side effects: one DELETE; the file is removed after commit.
+
+    Raises DossierDocument.DoesNotExist when the document is not one of this dossier's.
+    """
     with transaction.atomic():
         dossier = _lock_editable(dossier_id=dossier_id, actor=actor)
-        document = DossierDocument.objects.filter(pk=document_id, dossier=dossier).first()
-        if document is None:
-            return
+        document = DossierDocument.objects.get(pk=document_id, dossier=dossier)
         storage, name = document.file.storage, document.file.name
         document.delete()
         dossier.save(update_fields=["updated_at"])

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
@@ -24,6 +24,7 @@ from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.models import AuditEvent
 from cqpt_portal.audit.services import audit_record
+from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.models import Notification
 from cqpt_portal.notifications.services import notification_create, render_notification
 
@@ -42,14 +43,6 @@ logger = logging.getLogger(__name__)
 
 INVITATION_VALIDITY = timedelta(days=14)
 INITIAL_SEND_KEY = "initial"
-
-
-class EmployerActionError(Exception):
-    """A refused employer or invitation action; `messages` say why, in the user's language."""
-
-    def __init__(self, *messages):
-        self.messages = [str(m) for m in messages]
-        super().__init__("; ".join(self.messages))
 
 
 # --- selectors -----------------------------------------------------------------------------
@@ -160,26 +153,37 @@ def invitation_create(
     contract_end=None,
     message: str = "",
 ) -> EmployerInvitation:
-    """Propose the CQPT to an employee of the sender's company.
+    """Propose the CQPT to an employee of the sender's company; refused while one to that address awaits an answer.
 
-    Side effects: one invitation row, its audit row, and after commit the e-mail with the link
+    Side effects: pending invitations to that address past their date marked expired (audit row each),
+    one invitation row, its audit row, and after commit the e-mail with the link
     (a notification through the outbox, to the candidate's account or to the address alone).
     """
-    invitation = EmployerInvitation.objects.create(
-        company=invited_by.company,
-        invited_by=invited_by,
-        email=email.strip().lower(),
-        first_name=first_name,
-        last_name=last_name,
-        cqpt=cqpt,
-        access_route=access_route,
-        contract_type=contract_type,
-        contract_start=contract_start,
-        contract_end=contract_end,
-        message=message,
-        token=secrets.token_urlsafe(32),
-        expires_at=timezone.now() + INVITATION_VALIDITY,
-    )
+    company = invited_by.company
+    email = email.strip().lower()
+    _expire_stale_invitations(company=company, email=email)
+    if _pending_invitations(company=company, email=email).exists():
+        raise ActionRefused(_duplicate_invitation_message())
+    try:
+        # A savepoint: a concurrent proposal to the same address hits the database constraint.
+        with transaction.atomic():
+            invitation = _invitation_insert(
+                company=company,
+                invited_by=invited_by,
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                cqpt=cqpt,
+                access_route=access_route,
+                contract_type=contract_type,
+                contract_start=contract_start,
+                contract_end=contract_end,
+                message=message,
+            )
+    except IntegrityError:
+        if _pending_invitations(company=company, email=email).exists():
+            raise ActionRefused(_duplicate_invitation_message()) from None
+        raise
     audit_record(
         actor=invited_by,
         target=invitation,
@@ -189,6 +193,39 @@ def invitation_create(
     )
     _notify_invitee(invitation, send_key=INITIAL_SEND_KEY)
     return invitation
+
+
+def _duplicate_invitation_message() -> str:
+    return _("Une proposition est déjà en attente de réponse pour cette adresse : annulez-la ou attendez la réponse.")
+
+
+def _pending_invitations(*, company: Company, email: str) -> QuerySet[EmployerInvitation]:
+    return EmployerInvitation.objects.filter(company=company, email__iexact=email, state=InvitationState.PENDING)
+
+
+def _expire_stale_invitations(*, company: Company, email: str) -> None:
+    """Close the pending invitations to this address whose date has passed, so a new one may be sent."""
+    stale = _pending_invitations(company=company, email=email).filter(expires_at__lte=timezone.now())
+    for invitation in stale.select_for_update(of=("self",)):
+        invitation.state = InvitationState.EXPIRED
+        invitation.save(update_fields=["state"])
+        audit_record(
+            actor=None,
+            target=invitation,
+            action="invitation_expired",
+            from_state=InvitationState.PENDING,
+            to_state=InvitationState.EXPIRED,
+        )
+
+
+def _invitation_insert(*, company: Company, email: str, **fields) -> EmployerInvitation:
+    return EmployerInvitation.objects.create(
+        company=company,
+        email=email,
+        token=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+        **fields,
+    )
 
 
 def _lock_invitation(invitation_id: int) -> EmployerInvitation:
@@ -206,7 +243,7 @@ def _closed_invitation_problem(invitation: EmployerInvitation) -> str | None:
         return _("Cette proposition a déjà été déclinée.")
     if invitation.state == InvitationState.REVOKED:
         return _("Cette proposition a été annulée par l'employeur.")
-    if invitation.is_expired:
+    if invitation.state == InvitationState.EXPIRED or invitation.is_expired:
         return _(
             "Cette proposition a expiré le %(date)s. Demandez à votre employeur de vous en envoyer une nouvelle."
         ) % {"date": formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")}
@@ -262,7 +299,7 @@ def invitation_accept(*, invitation_id: int, user) -> Dossier:
     invitation = _lock_invitation(invitation_id)
     problems = invitation_problems(invitation, user=user, accepting=True)
     if problems:
-        raise EmployerActionError(*problems)
+        raise ActionRefused(*problems)
     dossier = Dossier.objects.create(
         candidate=user,
         state=DossierState.DRAFT,
@@ -313,7 +350,7 @@ def invitation_decline(*, invitation_id: int, actor=None) -> EmployerInvitation:
     invitation = _lock_invitation(invitation_id)
     problems = invitation_problems(invitation)
     if problems:
-        raise EmployerActionError(*problems)
+        raise ActionRefused(*problems)
     invitation.state = InvitationState.DECLINED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["state", "responded_at"])
@@ -345,7 +382,7 @@ def invitation_revoke(*, invitation_id: int, actor) -> EmployerInvitation:
     """The employer withdraws a pending proposal. Side effects: the invitation marked revoked, its audit row."""
     invitation = _lock_invitation(invitation_id)
     if invitation.state != InvitationState.PENDING:
-        raise EmployerActionError(_("Cette proposition n'est plus en attente : elle ne peut plus être annulée."))
+        raise ActionRefused(_("Cette proposition n'est plus en attente : elle ne peut plus être annulée."))
     invitation.state = InvitationState.REVOKED
     invitation.save(update_fields=["state"])
     audit_record(
@@ -364,7 +401,7 @@ def invitation_resend(*, invitation_id: int, actor) -> EmployerInvitation:
     invitation = _lock_invitation(invitation_id)
     problems = invitation_problems(invitation)
     if problems:
-        raise EmployerActionError(*problems)
+        raise ActionRefused(*problems)
     audit_record(actor=actor, target=invitation, action="invitation_resent")
     _notify_invitee(invitation, send_key=uuid.uuid4().hex)
     return invitation
@@ -432,13 +469,13 @@ def period_review(*, period_id: int, actor, decision: str, comment: str = "") ->
     )
     comment = (comment or "").strip()
     if actor.company_id is None or not period_is_at_company(period, actor.company):
-        raise EmployerActionError(_("Cette période n'a pas été déclarée dans votre entreprise."))
+        raise ActionRefused(_("Cette période n'a pas été déclarée dans votre entreprise."))
     if period.dossier.state in FINAL_STATES:
-        raise EmployerActionError(_("Ce dossier est clos : les heures ne peuvent plus être confirmées ni contestées."))
+        raise ActionRefused(_("Ce dossier est clos : les heures ne peuvent plus être confirmées ni contestées."))
     if decision not in (EmployerConfirmation.CONFIRMED, EmployerConfirmation.DISPUTED):
-        raise EmployerActionError(_("Choisissez de confirmer ou de contester ces heures."))
+        raise ActionRefused(_("Choisissez de confirmer ou de contester ces heures."))
     if decision == EmployerConfirmation.DISPUTED and not comment:
-        raise EmployerActionError(_("Expliquez pourquoi vous contestez ces heures."))
+        raise ActionRefused(_("Expliquez pourquoi vous contestez ces heures."))
     previous = period.employer_status
     period.employer_status = decision
     period.employer_comment = comment

@@ -32,7 +32,6 @@ from ..models import Dossier, ExperiencePeriod
 from ..selectors import current_decision, dossiers_for_candidate_pages, state_history, stopped_from
 from ..services import dossier_eligibility, submission_problems
 from ..services.candidate import (
-    DossierNotEditable,
     company_search,
     dossier_start,
     dossier_update_employment,
@@ -94,7 +93,7 @@ def dashboard(request):
 def dossier_create(request):
     try:
         dossier = dossier_start(candidate=request.user)
-    except DossierNotEditable as error:
+    except ActionRefused as error:
         messages.error(request, error.message)
         return redirect("candidates:dashboard")
     messages.success(
@@ -117,7 +116,7 @@ def _simple_step(request, obj, *, step: str, form_class, template: str, extra=No
         if form.is_valid():
             try:
                 dossier_update_step(dossier_id=dossier.pk, actor=request.user, step=step, values=form.cleaned_data)
-            except DossierNotEditable as error:
+            except ActionRefused as error:
                 messages.error(request, error.message)
                 return redirect(step_url(dossier, step))
             scheme = form.cleaned_data.get("funding_scheme")
@@ -164,7 +163,7 @@ def step_employment(request, obj):
                     company_idcc=data["company_idcc"],
                     values=data,
                 )
-            except DossierNotEditable as error:
+            except ActionRefused as error:
                 messages.error(request, error.message)
                 return redirect(step_url(dossier, "employment"))
             return _after_save(request, dossier, "employment")
@@ -221,7 +220,7 @@ def _experience_context(request, dossier, form, editing=None):
 def _save_period(request, dossier, form, period_id=None):
     try:
         period_save(dossier_id=dossier.pk, actor=request.user, values=form.cleaned_data, period_id=period_id)
-    except DossierNotEditable as error:
+    except ActionRefused as error:
         messages.error(request, error.message)
         return redirect(step_url(dossier, "experience"))
     mark_visited(request, dossier, "experience")
@@ -273,7 +272,7 @@ def period_edit(request, obj, period_pk):
 def period_remove(request, obj, period_pk):
     try:
         period_delete(dossier_id=obj.pk, actor=request.user, period_id=period_pk)
-    except DossierNotEditable as error:
+    except ActionRefused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Période supprimée."))

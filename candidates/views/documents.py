@@ -1,6 +1,7 @@
 """Supporting documents: the candidate's upload step, deletion, and the permission-checked file view."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -13,9 +14,9 @@ from cqpt_portal.workflow import add_refusal_to_form
 
 from ..enums import EDITABLE_STATES, AccessRoute, DocumentKind
 from ..forms.candidate import DocumentUploadForm
-from ..models import Dossier
+from ..models import Dossier, DossierDocument
 from ..selectors import documents_with_dossier, dossiers_for_candidate_pages
-from ..services.candidate import DossierNotEditable, document_add, document_delete
+from ..services.candidate import document_add, document_delete
 from ..services.dossier import REQUIRED_DOCUMENTS
 from ..steps import step_url
 from ..viewhelpers import mark_visited, refuse_locked, step_context
@@ -45,12 +46,11 @@ def step_documents(request, obj):
                     actor=request.user,
                     kind=form.cleaned_data["kind"],
                     uploaded=form.cleaned_data["file"],
-                    detected=form.detected,
                 )
-            except DossierNotEditable as error:
-                messages.error(request, error.message)
-                return redirect(step_url(dossier, "documents"))
-            except ActionRefused as refused:  # e.g. the storage is full or read-only: said next to the field
+            except ActionRefused as refused:
+                if not refused.fields:
+                    messages.error(request, refused.message)
+                    return redirect(step_url(dossier, "documents"))
                 add_refusal_to_form(form, refused)
             else:
                 mark_visited(request, dossier, "documents")
@@ -89,7 +89,9 @@ def step_documents(request, obj):
 def document_remove(request, obj, document_pk):
     try:
         document_delete(dossier_id=obj.pk, actor=request.user, document_id=document_pk)
-    except DossierNotEditable as error:
+    except DossierDocument.DoesNotExist:
+        raise Http404(_("Ce document ne fait pas partie de votre dossier.")) from None
+    except ActionRefused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Le document est supprimé."))

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
+from cqpt_portal.exceptions import ActionRefused
 
 from ..enums import FINAL_STATES, InvitationState
 from ..forms.employer import InvitationForm, PeriodReviewForm
 from ..models import EmployerInvitation, ExperiencePeriod
 from ..services.employer import (
-    EmployerActionError,
     employer_invitations,
     employer_periods,
     employer_shared_dossiers,
@@ -56,12 +56,18 @@ def employer_dashboard(request):
 def invitation_new(request):
     form = InvitationForm(request.POST or None, company=request.user.company)
     if request.method == "POST" and form.is_valid():
-        invitation = invitation_create(invited_by=request.user, **form.cleaned_data)
-        messages.success(
-            request,
-            _("Votre proposition est envoyée à %(email)s. Le lien est valable 14 jours.") % {"email": invitation.email},
-        )
-        return redirect("candidates:employer_dashboard")
+        try:
+            invitation = invitation_create(invited_by=request.user, **form.cleaned_data)
+        except ActionRefused as error:
+            for message in error.messages:
+                form.add_error("email", message)
+        else:
+            messages.success(
+                request,
+                _("Votre proposition est envoyée à %(email)s. Le lien est valable 14 jours.")
+                % {"email": invitation.email},
+            )
+            return redirect("candidates:employer_dashboard")
     return render(request, "candidates/employer/invitation_form.html", {"form": form})
 
 
@@ -70,7 +76,7 @@ def invitation_new(request):
 def invitation_revoke_view(request, obj):
     try:
         invitation_revoke(invitation_id=obj.pk, actor=request.user)
-    except EmployerActionError as error:
+    except ActionRefused as error:
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -85,7 +91,7 @@ def invitation_revoke_view(request, obj):
 def invitation_resend_view(request, obj):
     try:
         invitation_resend(invitation_id=obj.pk, actor=request.user)
-    except EmployerActionError as error:
+    except ActionRefused as error:
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -108,7 +114,7 @@ def period_review_view(request, obj):
                 decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
             )
-        except EmployerActionError as error:
+        except ActionRefused as error:
             for message in error.messages:
                 messages.error(request, message)
         else:
@@ -162,7 +168,7 @@ def invitation_accept_view(request, token):
         return redirect_to_login(reverse("candidates:invitation", args=[token]))
     try:
         dossier = invitation_accept(invitation_id=invitation.pk, user=request.user)
-    except EmployerActionError as error:
+    except ActionRefused as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("candidates:invitation", token=token)
@@ -179,7 +185,7 @@ def invitation_decline_view(request, token):
     actor = request.user if request.user.is_authenticated else None
     try:
         invitation_decline(invitation_id=invitation.pk, actor=actor)
-    except EmployerActionError as error:
+    except ActionRefused as error:
         for message in error.messages:
             messages.error(request, message)
     else:

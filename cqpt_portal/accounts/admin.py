@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -11,9 +12,29 @@ from .services import employer_verify
 
 
 class PortalUserChangeForm(UserChangeForm):
+    # Not a model field: ticking it calls services.employer_verify once the account is saved.
+    verify_company = forms.BooleanField(
+        label=_("Lien avec l'entreprise vérifié"),
+        required=False,
+        help_text=_("Cochez pour confirmer que cet employeur agit bien pour son entreprise ; il en est prévenu."),
+    )
+
     class Meta:
         model = User
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.company_verified_at is not None:
+            self.fields["verify_company"].initial = True
+            self.fields["verify_company"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        ticked = self.instance.company_verified_at is None and cleaned.get("verify_company")
+        if ticked and (cleaned.get("role") != Role.EMPLOYER or not cleaned.get("company")):
+            self.add_error("verify_company", _("Seul un employeur rattaché à une entreprise peut être vérifié."))
+        return cleaned
 
 
 class EmployerVerificationFilter(admin.SimpleListFilter):
@@ -54,7 +75,10 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Identité"), {"fields": ["first_name", "last_name", "language"]}),
-        (_("Rôle"), {"fields": ["role", "company", "company_verified_at", "evaluator_organisation"]}),
+        (
+            _("Rôle"),
+            {"fields": ["role", "company", "company_verified_at", "verify_company", "evaluator_organisation"]},
+        ),
         (
             _("Droits"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -85,6 +109,14 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """Save the account; an employer created here, or whose box is ticked, is verified by employer_verify."""
+        super().save_model(request, obj, form, change)
+        # A disabled box (already verified) never changes; employer_verify ignores anyone but an employer to verify.
+        wanted = not change or "verify_company" in form.changed_data
+        if wanted and employer_verify(user=obj, actor=request.user):
+            obj.refresh_from_db(fields=["company_verified_at"])
 
     @admin.action(
         description=_("Vérifier le lien des employeurs sélectionnés avec leur entreprise"), permissions=["change"]

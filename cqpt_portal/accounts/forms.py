@@ -3,7 +3,6 @@ from django.apps import apps
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import EVALUATOR_ROLES, Role
@@ -53,12 +52,8 @@ class LoginForm(AuthenticationForm):
 
 
 class RegistrationForm(forms.Form):
-    role = forms.ChoiceField(
-        label=_("Je suis"),
-        choices=[(Role.CANDIDATE, _("Salarié ou candidat au CQPT")), (Role.EMPLOYER, _("Employeur (entreprise)"))],
-        widget=forms.RadioSelect,
-        initial=Role.CANDIDATE,
-    )
+    """A candidate's or an employer's account: the role comes from the page, and only employers see company fields."""
+
     first_name = forms.CharField(
         label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
@@ -83,12 +78,24 @@ class RegistrationForm(forms.Form):
         label=_("SIRET de l'entreprise"),
         required=False,
         max_length=20,
-        help_text=_("Employeurs uniquement : 14 chiffres."),
+        help_text=_("14 chiffres."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     company_name = forms.CharField(
-        label=_("Raison sociale"), required=False, max_length=200, help_text=_("Employeurs uniquement.")
+        label=_("Raison sociale"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
+
+    def __init__(self, *args, role: str = Role.CANDIDATE, **kwargs):
+        super().__init__(*args, **kwargs)
+        if role not in (Role.CANDIDATE, Role.EMPLOYER):
+            raise ValueError(f"{role} accounts are not created by registration")
+        self.role = role
+        if role != Role.EMPLOYER:
+            # A candidate does not act for a company: the fields are not rendered, nor read.
+            del self.fields["company_siret"], self.fields["company_name"]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -114,7 +121,7 @@ class RegistrationForm(forms.Form):
                 password_validation.validate_password(p1, candidate_user)
             except ValidationError as error:
                 self.add_error("password1", error)
-        if cleaned.get("role") == Role.EMPLOYER:
+        if self.role == Role.EMPLOYER:
             siret = cleaned.get("company_siret", "")
             if not siret:
                 self.add_error("company_siret", _("Indiquez le SIRET de votre entreprise."))
@@ -125,9 +132,9 @@ class RegistrationForm(forms.Form):
                     self.add_error("company_siret", error)
             if not cleaned.get("company_name"):
                 self.add_error("company_name", _("Indiquez la raison sociale de votre entreprise."))
-        else:
-            # A candidate does not act for a company: whatever was typed there is ignored.
-            cleaned["company_siret"] = cleaned["company_name"] = ""
+        cleaned["role"] = self.role
+        cleaned.setdefault("company_siret", "")
+        cleaned.setdefault("company_name", "")
         return cleaned
 
 
@@ -184,9 +191,7 @@ class StaffUserCreationForm(AdminUserCreationForm):
 
     def save(self, commit=True):
         user = super().save(commit=False)
-        if user.role == Role.EMPLOYER:
-            # Created by an administrator, who vouches for the link with the company.
-            user.company_verified_at = timezone.now()
+        # An employer created here is verified by the admin through services.employer_verify (audit, notification).
         if user.role == Role.ADMIN:
             # Same as the demo administrator: full rights in the Django admin (which asks for TOTP).
             user.is_staff = user.is_superuser = True

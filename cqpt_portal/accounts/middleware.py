@@ -20,7 +20,8 @@ class SecondFactorRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.needs_second_factor and not user.is_verified():
             verify = reverse("accounts:otp_verify")
-            exempt = (verify, reverse("accounts:otp_setup"), reverse("accounts:logout"))
+            # The accessibility statement is linked from every page's footer, this one included.
+            exempt = (verify, reverse("accounts:otp_setup"), reverse("accounts:logout"), reverse("accessibility"))
             if not request.path.startswith(_EXEMPT_PREFIXES) and request.path not in exempt:
                 return redirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("inscription/", views.register, name="register"),
+    path("inscription/employeur/", views.register_employer, name="register_employer"),
     path("inscription/envoyee/", views.register_done, name="register_done"),
     path("confirmer/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),
     path(

@@ -55,10 +55,23 @@ class LoginView(auth_views.LoginView):
 @_throttle_ip
 @_throttle_email
 def register(request):
+    """A candidate's account: no company fields (employers have their own page)."""
+    return _register(request, role=Role.CANDIDATE)
+
+
+@require_http_methods(["GET", "POST"])
+@_throttle_ip
+@_throttle_email
+def register_employer(request):
+    """An employer's account, tied to its company by SIRET (verified later by an administrator)."""
+    return _register(request, role=Role.EMPLOYER)
+
+
+def _register(request, *, role):
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
     next_path = safe_next_path(request.GET.get("next"))
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST or None, role=role)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user_register(
@@ -75,7 +88,9 @@ def register(request):
         # Same page whether the address was free or not: nothing to enumerate.
         request.session["registration_email"] = data["email"]
         return redirect(_with_next(reverse("accounts:register_done"), next_path))
-    return render(request, "accounts/register.html", {"form": form, "next": next_path})
+    return render(
+        request, "accounts/register.html", {"form": form, "next": next_path, "is_employer": role == Role.EMPLOYER}
+    )
 
 
 def register_done(request):
@@ -147,6 +162,8 @@ def dashboard(request):
         return redirect(targets[user.role])
     if user.role in AUVICOM_ROLES:
         return redirect("candidates:auvicom_dashboard")
+    if user.role == Role.EVALUATOR_MANAGER and user.evaluator_organisation_id:
+        return redirect("evaluation:manager_dashboard")
     if user.role in EVALUATOR_ROLES:
         return redirect("evaluation:evaluator_dashboard")
     if user.role in CPNE_ROLES:

@@ -9,7 +9,9 @@ from pathlib import PurePosixPath, PureWindowsPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -47,12 +49,36 @@ def detect_type(head: bytes) -> DetectedType | None:
     return None
 
 
+DISPLAY_NAME_MAX_LENGTH = 150  # DossierDocument.original_name
+
+
 def safe_display_name(filename: str, fallback: str = "document") -> str:
-    """The client's file name reduced to a harmless label (no path, no control characters)."""
+    """The client's file name reduced to a harmless label (no path, no control characters).
+
+    A name too long for the label is cut before its extension ("début….pdf"), so it still says what it is.
+    """
     name = PureWindowsPath(PurePosixPath(filename or "").name).name
     name = unicodedata.normalize("NFC", name)
     name = "".join(c for c in name if c.isprintable() and c not in '<>:"/\\|?*').strip(" .")
-    return (name or fallback)[:150]
+    name = name or fallback
+    if len(name) <= DISPLAY_NAME_MAX_LENGTH:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        stem, extension = name, ""
+    suffix = f"….{extension}" if extension else "…"
+    return stem[: DISPLAY_NAME_MAX_LENGTH - len(suffix)].rstrip(" .") + suffix
+
+
+def _size_pair(size: int, maximum: int) -> tuple[str, str]:
+    """Both sizes as people read them, or in bytes when rounding would show them equal."""
+    shown, shown_max = filesizeformat(size), filesizeformat(maximum)
+    if shown != shown_max:
+        return shown, shown_max
+    return tuple(
+        ngettext("%(count)s octet", "%(count)s octets", value) % {"count": number_format(value, force_grouping=True)}
+        for value in (size, maximum)
+    )
 
 
 def _pdf_has_active_content(data: bytes) -> bool:
@@ -95,9 +121,9 @@ def validate_document_upload(uploaded_file) -> DetectedType:
     if uploaded_file.size is None or uploaded_file.size == 0:
         raise ValidationError(_("Le fichier est vide."), code="empty")
     if uploaded_file.size > max_bytes:
+        size, maximum = _size_pair(uploaded_file.size, max_bytes)
         raise ValidationError(
-            _("Le fichier pèse %(size)s ; la taille maximale est de %(max)s.")
-            % {"size": filesizeformat(uploaded_file.size), "max": filesizeformat(max_bytes)},
+            _("Le fichier pèse %(size)s ; la taille maximale est de %(max)s.") % {"size": size, "max": maximum},
             code="too_large",
         )
     uploaded_file.seek(0)

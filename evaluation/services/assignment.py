@@ -119,7 +119,7 @@ def assignments_remind(*, now=None) -> int:
     for assignment_id in due.values_list("pk", flat=True):
         with transaction.atomic():
             assignment = (
-                Assignment.objects.select_for_update(skip_locked=True)
+                Assignment.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("evaluation__dossier", "evaluation__organisation")
                 .filter(pk=assignment_id, state=AssignmentState.PENDING)
                 .first()

@@ -5,61 +5,27 @@ Context contract of templates/evaluation/detail.html and its section partials:
 - `evaluation`, `dossier`, `grid` (the CQPT's blocks, each with `.competencies.all`),
 - `actions`: {transition group: [{"transition", "form", "label"}]} for every transition the user may apply now
   (groups: "assignment", "evidence", "quiz", "workplace", "synthesis", "abandon"),
-- `is_staff` (the assigned evaluator or the organisation's manager), `is_candidate`.
+- `is_staff` (the assigned evaluator or the organisation's manager), `is_candidate`,
+- accompaniment and phase 1 (evaluation.page.accompaniment_context): `next_step` (one sentence), `grid_rows` (per block,
+  per competency: its evidence pieces count and its assessment in each assessed phase), `appointments`,
+  `appointment_form`, `notes`, `note_form`, `evidence`, `evidence_form`, `evidence_editable`, `can_assess`
+  ({"evidence": bool, "workplace": bool}), `phase_rows` (the three phases with their state and result).
+Other views re-render this page with a bound form through evaluation.page.render_evaluation (views import no view).
 A transition's form class takes the keyword argument `evaluation=` (it may ignore it).
 """
 
-from collections import defaultdict
-
 from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
+from cqpt_portal.accounts.services import safe_next_path
 from cqpt_portal.exceptions import ActionRefused
 
-from ..rules import is_evaluation_candidate, is_evaluation_staff
-from ..selectors import competency_grid, evaluations_for_page
-from ..workflow import ALL_WORKFLOWS
-
-TRANSITION_WORKFLOWS = {name: workflow for workflow in ALL_WORKFLOWS for name in workflow.transitions}
-assert len(TRANSITION_WORKFLOWS) == sum(len(w.transitions) for w in ALL_WORKFLOWS), "transition names are unique"
-
-
-def _form_for(transition, evaluation, data=None, files=None):
-    if transition.form is None:
-        return None
-    return transition.form(data, files, prefix=transition.name, evaluation=evaluation)
-
-
-def evaluation_actions(request, evaluation, *, bound=None) -> dict[str, list[dict]]:
-    """The transitions this user may apply now, grouped, each with its (possibly bound) form."""
-    candidate = is_evaluation_candidate(request.user, evaluation)
-    actions = defaultdict(list)
-    for workflow in ALL_WORKFLOWS:
-        for transition in workflow.available(request.user, evaluation):
-            if bound is not None and bound[0] == transition.name:
-                form = bound[1]
-            else:
-                form = _form_for(transition, evaluation)
-            label = transition.owner_label if candidate else transition.staff_label
-            actions[transition.group].append({"transition": transition, "form": form, "label": label})
-    return dict(actions)
-
-
-def render_evaluation(request, evaluation, *, bound=None, extra=None, status=200):
-    context = {
-        "evaluation": evaluation,
-        "dossier": evaluation.dossier,
-        "grid": competency_grid(evaluation),
-        "actions": evaluation_actions(request, evaluation, bound=bound),
-        "is_staff": is_evaluation_staff(request.user, evaluation),
-        "is_candidate": is_evaluation_candidate(request.user, evaluation),
-        **(extra or {}),
-    }
-    return render(request, "evaluation/detail.html", context, status=status)
+from ..page import TRANSITION_WORKFLOWS, evaluation_actions, render_evaluation, transition_form  # noqa: F401 - re-exported: the page contract
+from ..selectors import evaluations_for_page
 
 
 @permission_required("evaluation.view_evaluation", lookup=(evaluations_for_page, "pk"))
@@ -77,7 +43,7 @@ def evaluation_transition(request, obj):
         messages.error(request, _("Action inconnue."))
         return redirect("evaluation:detail", pk=obj.pk)
     transition = workflow.transitions[name]
-    form = _form_for(transition, obj, request.POST, request.FILES)
+    form = transition_form(transition, obj, request.POST, request.FILES)
     if form is None:
         try:
             workflow.apply(pk=obj.pk, name=name, actor=request.user)
@@ -96,7 +62,8 @@ def evaluation_transition(request, obj):
     messages.success(request, transition.success_message)
     if transition.next_page:
         return redirect(transition.next_page)
-    return redirect("evaluation:detail", pk=obj.pk)
+    # A form on another page (the manager's dashboard) says where to come back to.
+    return redirect(safe_next_path(request.POST.get("next")) or reverse("evaluation:detail", args=[obj.pk]))
 
 
 urlpatterns = [

@@ -16,6 +16,7 @@ from tests.factories import PASSWORD, VALID_SIRETS, CompanyFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 REGISTER = reverse("accounts:register")
+REGISTER_EMPLOYER = reverse("accounts:register_employer")
 NEW_PASSWORD = "un-mot-de-passe-solide-2026"
 
 
@@ -46,8 +47,22 @@ def _register(client, capture, url=REGISTER, **overrides):
 def test_registration_page_renders_in_french(client):
     html = unescape(client.get(REGISTER).content.decode())
     assert html.count("<h1") == 1
-    for label in ("Je suis", "Prénom", "Nom", "Adresse e-mail", "Mot de passe", "SIRET de l'entreprise"):
+    for label in ("Je suis", "Prénom", "Nom", "Adresse e-mail", "Mot de passe"):
         assert label in html
+    html = unescape(client.get(REGISTER_EMPLOYER).content.decode())
+    assert html.count("<h1") == 1
+    for label in ("Je suis", "Prénom", "Adresse e-mail", "Mot de passe", "SIRET de l'entreprise", "Raison sociale"):
+        assert label in html
+
+
+def test_a_candidate_does_not_see_the_employer_fields(client):
+    """Without JavaScript: the candidate's page has no company fields, and links to the employer's page."""
+    html = unescape(client.get(REGISTER, {"next": "/candidature/"}).content.decode())
+    for employer_only in ("SIRET", "Raison sociale", 'name="company_siret"', 'name="company_name"'):
+        assert employer_only not in html
+    assert f'href="{REGISTER_EMPLOYER}?next=/candidature/"' in html
+    employer_html = client.get(REGISTER_EMPLOYER).content.decode()
+    assert 'name="company_siret"' in employer_html and 'name="company_name"' in employer_html
 
 
 def test_candidate_registers_confirms_once_and_logs_in(client, django_capture_on_commit_callbacks):
@@ -168,7 +183,7 @@ def test_employer_registers_with_a_siret_and_waits_for_verification(client, djan
     response = _register(
         client,
         django_capture_on_commit_callbacks,
-        role=Role.EMPLOYER,
+        url=REGISTER_EMPLOYER,
         email="rh@telecom.example",
         company_siret="732 829 320 00074",
         company_name="Télécom Exemple",
@@ -186,7 +201,7 @@ def test_employer_registering_for_a_known_company_does_not_rename_it(client, dja
     _register(
         client,
         django_capture_on_commit_callbacks,
-        role=Role.EMPLOYER,
+        url=REGISTER_EMPLOYER,
         email="rh@example.org",
         company_siret=VALID_SIRETS[1],
         company_name="Faux Nom",
@@ -207,14 +222,14 @@ def test_employer_registering_for_a_known_company_does_not_rename_it(client, dja
     ],
 )
 def test_employer_with_a_bad_siret_is_told_why(client, siret, message):
-    response = client.post(REGISTER, _data(role=Role.EMPLOYER, company_siret=siret, company_name="Télécom Exemple"))
+    response = client.post(REGISTER_EMPLOYER, _data(company_siret=siret, company_name="Télécom Exemple"))
     assert response.status_code == 200
     assert error_next_to(response.content.decode(), "company_siret", message)
     assert not User.objects.exists() and not Company.objects.exists()
 
 
 def test_employer_must_give_the_company_name(client):
-    response = client.post(REGISTER, _data(role=Role.EMPLOYER, company_siret=VALID_SIRETS[0]))
+    response = client.post(REGISTER_EMPLOYER, _data(company_siret=VALID_SIRETS[0]))
     assert error_next_to(response.content.decode(), "company_name", "raison sociale")
 
 
@@ -225,11 +240,15 @@ def test_candidate_is_not_tied_to_a_company_typed_by_mistake(client, django_capt
     assert not Company.objects.exists()
 
 
-def test_staff_roles_cannot_be_chosen_at_registration(client):
-    response = client.post(REGISTER, _data(role=Role.ADMIN))
-    assert response.status_code == 200
-    assert "role" in response.context["form"].errors
-    assert not User.objects.exists()
+def test_staff_roles_cannot_be_chosen_at_registration(client, django_capture_on_commit_callbacks):
+    """The role comes from the page, never from the posted data."""
+    _register(client, django_capture_on_commit_callbacks, role=Role.ADMIN, email="a@example.org")
+    _register(client, django_capture_on_commit_callbacks, role=Role.EMPLOYER, email="b@example.org")
+    assert dict(User.objects.values_list("email", "role")) == {
+        "a@example.org": Role.CANDIDATE,
+        "b@example.org": Role.CANDIDATE,
+    }
+    assert not User.objects.filter(company__isnull=False).exists()
 
 
 def test_next_survives_registration_confirmation_and_login(client, django_capture_on_commit_callbacks):

@@ -232,3 +232,28 @@ def test_demo_otp_refuses_an_account_without_device(settings):
     UserFactory(email="nobody@example.org")
     with pytest.raises(CommandError):
         call_command("demo_otp", "nobody@example.org", stdout=StringIO())
+
+
+def test_the_code_page_offers_no_link_that_needs_a_verified_session(client, reviewer):
+    """Before the second factor, header links to the dashboard, notifications or profile would loop back here."""
+    _password_login(client, reviewer)
+    html = client.get(VERIFY).content.decode()
+    for name in (
+        "accounts:dashboard",
+        "notifications:list",
+        "accounts:profile",
+        "home",
+        "candidates:eligibility_check",
+    ):
+        assert f'href="{reverse(name)}"' not in html, name
+        assert client.get(reverse(name))["Location"].startswith(VERIFY), name  # they would loop back here
+    assert f'action="{reverse("accounts:logout")}"' in html
+    # Every link left on the page leads somewhere that answers before the second factor.
+    for href in set(re.findall(r'href="(/[^"]*)"', html)) - {VERIFY}:
+        if not href.startswith("/static/"):
+            assert client.get(href).status_code == 200, href
+    device = TOTPDevice.objects.get(user=reviewer)
+    client.post(VERIFY, {"token": _code(device)})
+    html = client.get(reverse("accounts:profile")).content.decode()
+    for name in ("accounts:dashboard", "notifications:list", "accounts:profile"):
+        assert f'href="{reverse(name)}"' in html, name

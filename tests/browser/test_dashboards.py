@@ -18,7 +18,7 @@ DASHBOARDS = {
     Role.AUVICOM_REVIEWER: "candidates:auvicom_dashboard",
     Role.AUVICOM_FUNDING: "funding:dashboard",
     Role.EVALUATOR: "evaluation:evaluator_dashboard",
-    Role.EVALUATOR_MANAGER: "evaluation:evaluator_dashboard",
+    Role.EVALUATOR_MANAGER: "evaluation:manager_dashboard",
     Role.CPNE_MEMBER: "evaluation:cpne_dashboard",
     Role.CPNE_SECRETARY: "evaluation:cpne_dashboard",
     Role.ADMIN: "accounts:admin_dashboard",

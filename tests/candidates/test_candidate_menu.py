@@ -144,3 +144,13 @@ def test_timeline_of_a_withdrawn_dossier_stops_where_it_left():
     }
     assert timeline["admissibility"] == "done"
     assert timeline["evaluator"] == "stopped"
+
+
+@pytest.mark.parametrize("state", [DossierState.DRAFT, DossierState.WITHDRAWN])
+def test_the_last_step_is_not_complete_while_earlier_steps_are_empty(state):
+    """The review page ("Vérifier et déposer") is complete only once every earlier step is."""
+    user = UserFactory()
+    dossier = Dossier.objects.create(candidate=user, first_name=user.first_name, last_name=user.last_name, state=state)
+    result = statuses(dossier, visited={"review"})
+    assert result["identity"] != DONE
+    assert result["review"] == TODO

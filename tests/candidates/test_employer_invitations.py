@@ -12,13 +12,9 @@ from django.utils import timezone
 
 from candidates.enums import AccessRoute, ContractType, DossierState, Initiative, InvitationState
 from candidates.models import Dossier, EmployerInvitation
-from candidates.services.employer import (
-    EmployerActionError,
-    invitation_accept,
-    invitation_create,
-    invitation_email_send,
-)
+from candidates.services.employer import invitation_accept, invitation_create, invitation_email_send
 from cqpt_portal.audit.models import AuditEvent
+from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.models import Notification
 from tests.conftest import login
 from tests.factories import CqptFactory, DossierFactory, EmployerFactory, UserFactory
@@ -271,7 +267,7 @@ def test_expired_invitation_is_refused(client):
     assert "Accepter et créer mon dossier" not in _text(page)
     client.post(reverse("candidates:invitation_accept", args=[invitation.token]))
     assert not Dossier.objects.exists()
-    with pytest.raises(EmployerActionError):
+    with pytest.raises(ActionRefused):
         invitation_accept(invitation_id=invitation.pk, user=candidate)
 
 

@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from candidates.enums import DocumentKind, DossierState, EmployerConfirmation
 from candidates.models import DossierDocument
-from candidates.services.employer import EmployerActionError, period_review
+from candidates.services.employer import period_review
 from cqpt_portal.audit.models import AuditEvent
+from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.models import Notification
 from tests.conftest import login
 from tests.factories import (
@@ -83,7 +84,7 @@ def test_another_companys_period_is_refused(client):
     assert client.post(_review_url(other), {"decision": EmployerConfirmation.CONFIRMED}).status_code == 403
     other.refresh_from_db()
     assert other.employer_status == EmployerConfirmation.DECLARED
-    with pytest.raises(EmployerActionError):
+    with pytest.raises(ActionRefused):
         period_review(period_id=other.pk, actor=employer, decision=EmployerConfirmation.CONFIRMED)
     assert client.get(reverse("candidates:employer_period_review", args=[999999])).status_code == 404
 
@@ -103,7 +104,7 @@ def test_period_of_a_closed_dossier_cannot_be_reviewed(client):
     client.post(_review_url(period), {"decision": EmployerConfirmation.CONFIRMED})
     period.refresh_from_db()
     assert period.employer_status == EmployerConfirmation.DECLARED
-    with pytest.raises(EmployerActionError):
+    with pytest.raises(ActionRefused):
         period_review(period_id=period.pk, actor=employer, decision=EmployerConfirmation.CONFIRMED)
 
 

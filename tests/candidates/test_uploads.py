@@ -184,3 +184,20 @@ def test_another_candidates_document_is_forbidden(client, dossier):
     assert response.status_code == 403
     response = client.post(reverse("candidates:document_delete", args=[dossier.pk, document.pk]))
     assert DossierDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_deleting_a_document_not_in_my_dossier_is_a_404_and_deletes_nothing(client, dossier):
+    other = DossierFactory()
+    document = DossierDocument.objects.create(
+        dossier=other,
+        kind=DocumentKind.IDENTITY,
+        file=SimpleUploadedFile("x.pdf", make_pdf()),
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=10,
+    )
+    for missing in (document.pk, document.pk + 1000):
+        response = client.post(reverse("candidates:document_delete", args=[dossier.pk, missing]), follow=True)
+        assert response.status_code == 404
+        assert "Le document est supprimé" not in response.content.decode()
+    assert DossierDocument.objects.filter(pk=document.pk).exists()

@@ -145,6 +145,17 @@ def test_too_large_file_is_refused_with_sizes_in_french():
     assert "10,0" in info.value.messages[0] or "10.0" in info.value.messages[0]
 
 
+def test_a_file_just_over_the_limit_shows_sizes_that_differ(settings):
+    settings.UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    with pytest.raises(ValidationError) as info:
+        validate_document_upload(upload("juste.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)))
+    message = info.value.messages[0]
+    assert info.value.code == "too_large"
+    size, maximum = message.removeprefix("Le fichier pèse ").removesuffix(".").split(" ; la taille maximale est de ")
+    assert size != maximum, message
+    assert size.replace("\xa0", " ") == "10 485 769 octets" and maximum.replace("\xa0", " ") == "10 485 760 octets"
+
+
 def test_empty_file_is_refused():
     assert refused_code(upload("vide.pdf", b"")) == "empty"
 
@@ -170,6 +181,16 @@ def test_display_name_is_made_harmless(raw, shown):
     assert safe_display_name(raw) == shown
 
 
+def test_a_long_display_name_is_cut_in_the_middle_and_keeps_its_extension():
+    raw = "attestation-" + "x" * 288 + ".pdf"
+    assert len(raw) == 304
+    shown = safe_display_name(raw)
+    assert len(shown) <= 150
+    assert shown.startswith("attestation-xxx") and shown.endswith("x….pdf")
+    no_extension = safe_display_name("y" * 304)
+    assert len(no_extension) <= 150 and no_extension.endswith("…")
+
+
 # -- storage -------------------------------------------------------------------------------------
 
 
@@ -179,7 +200,7 @@ def test_stored_names_are_random_and_never_the_client_name():
     second = dossier_document_path(instance, "Mon CV confidentiel.pdf")
     assert first != second
     assert first.startswith("dossiers/") and first.endswith(".pdf")
-    assert "CV" not in first and "confidentiel" not in first
+    assert "Mon CV" not in first and "confidentiel" not in first  # a random token may hold "CV", never both words
     assert dossier_document_path(SimpleNamespace(detected_extension="../x"), "a.exe").endswith(".x")
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -31,3 +33,15 @@ def test_each_role_lands_on_its_dashboard(client, role, target):
     assert response.status_code == 302
     assert response["Location"] == reverse(target)
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_favicon_is_served_from_the_portal(client):
+    html = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert icon and icon.group(1).startswith("/static/")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == icon.group(1)
+    served = client.get(icon.group(1))
+    assert served.status_code == 200 and served["Content-Type"].startswith("image/svg+xml")
+    assert b"<svg" in b"".join(served.streaming_content if served.streaming else [served.content])

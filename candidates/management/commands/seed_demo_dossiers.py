@@ -20,7 +20,6 @@ from catalogue.models import Company, Cqpt
 from cqpt_portal.accounts.demo import DEMO_PASSWORD
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
-from cqpt_portal.files.validation import validate_document_upload
 from funding.models import FundingScheme
 
 # Fictitious candidates whose submitted dossiers fill AUVICOM's demo queue.
@@ -123,8 +122,7 @@ class Command(BaseCommand):
             )
             for kind in (DocumentKind.IDENTITY, DocumentKind.CONTRACT, DocumentKind.EXPERIENCE_ATTESTATION):
                 upload = SimpleUploadedFile(f"{kind}.pdf", _blank_pdf(kind), content_type="application/pdf")
-                detected = validate_document_upload(upload)
-                document_add(dossier_id=dossier.pk, actor=user, kind=kind, uploaded=upload, detected=detected)
+                document_add(dossier_id=dossier.pk, actor=user, kind=kind, uploaded=upload)
             apply_transition(dossier_id=dossier.pk, name="submit", actor=user)
         count = Dossier.objects.filter(state=DossierState.SUBMITTED).count()
         self.stdout.write(f"Demo dossiers: {count} submitted dossier(s) waiting in AUVICOM's queue.")

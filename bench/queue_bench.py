@@ -39,10 +39,10 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from candidates.enums import AccessRoute, ContractType, DossierState, WorkingTime  # noqa: E402
-from candidates.filters import ReviewQueueFilter  # noqa: E402
+from candidates.filters import AdmissibilityQueueFilter  # noqa: E402
 from candidates.models import Dossier  # noqa: E402
-from candidates.selectors import review_queue_base  # noqa: E402
-from candidates.views.review import PAGE_SIZE  # noqa: E402
+from candidates.selectors import admissibility_queue_base  # noqa: E402
+from candidates.views.admissibility import PAGE_SIZE  # noqa: E402
 from catalogue.models import Company, Cqpt  # noqa: E402
 from catalogue.validators import luhn_is_valid  # noqa: E402
 from cqpt_portal.accounts.enums import Role  # noqa: E402
@@ -418,14 +418,14 @@ def main() -> None:
     user = bench_user()
     client = logged_client(user)
     queue = reverse("candidates:auvicom_dashboard")
-    export = reverse("candidates:review_export")
+    export = reverse("candidates:admissibility_export")
     cqpt = Cqpt.objects.get(code="ccd")
     request = RequestFactory().get(queue)
     request.user = user
 
     def filtered(**params):
         params = {key: str(value) for key, value in params.items()}
-        return ReviewQueueFilter(params, queryset=review_queue_base(), request=request).qs
+        return AdmissibilityQueueFilter(params, queryset=admissibility_queue_base(), request=request).qs
 
     last_page = -(-filtered().count() // PAGE_SIZE)
     all_pages = -(-filtered(state="all").count() // PAGE_SIZE)

@@ -1,4 +1,4 @@
-"""Filters of AUVICOM's review queue (django-filter), on top of selectors.review_queue_base."""
+"""Filters of AUVICOM's review queue (django-filter), on top of selectors.admissibility_queue_base."""
 
 import re
 from datetime import datetime, time, timedelta
@@ -47,7 +47,7 @@ def _start_of_day(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class ReviewQueueFilter(django_filters.FilterSet):
+class AdmissibilityQueueFilter(django_filters.FilterSet):
     """The queue's filters; state and sort always apply (queue states, oldest first by default)."""
 
     q = django_filters.CharFilter(

@@ -1,7 +1,7 @@
 """Read-side queries of the candidacy, mirroring candidates.rules for lists.
 
-The review queue is filtered by candidates.filters.ReviewQueueFilter on top of
-`review_queue_base`; every query here has a bounded number of SQL statements
+The review queue is filtered by candidates.filters.AdmissibilityQueueFilter on top of
+`admissibility_queue_base`; every query here has a bounded number of SQL statements
 whatever the number of dossiers.
 """
 
@@ -19,7 +19,7 @@ from .enums import DossierState
 from .models import AdmissibilityDecision, Dossier, DossierDocument, DossierSubmission, ExperiencePeriod
 
 
-def review_queue_base() -> QuerySet[Dossier]:
+def admissibility_queue_base() -> QuerySet[Dossier]:
     """Every dossier AUVICOM has received (submitted at least once), with what a queue row shows."""
     return (
         Dossier.objects.filter(submitted_at__isnull=False)
@@ -64,7 +64,7 @@ def queue_age_days(submitted_at: datetime | None, *, today: date) -> int | None:
     return (today - timezone.localtime(submitted_at).date()).days
 
 
-def dossiers_for_review() -> QuerySet[Dossier]:
+def dossiers_for_admissibility() -> QuerySet[Dossier]:
     """Dossiers with everything the review page shows, in a fixed number of queries."""
     return Dossier.objects.select_related(
         "cqpt", "company", "reviewer", "candidate", "funding_scheme"
@@ -78,8 +78,8 @@ def dossiers_for_review() -> QuerySet[Dossier]:
     )
 
 
-def dossier_for_review(*, pk: int) -> Dossier:
-    return dossiers_for_review().get(pk=pk)
+def dossier_for_admissibility(*, pk: int) -> Dossier:
+    return dossiers_for_admissibility().get(pk=pk)
 
 
 def dossiers_for_candidate_pages() -> QuerySet[Dossier]:

@@ -33,7 +33,7 @@ class StepDefinition:
     url_name: str
 
 
-# Keys are those of services.dossier.submission_problems; "review" is the final page.
+# Keys are those of services.dossier.submission_problems; "submit" is the final page.
 STEP_DEFINITIONS = [
     StepDefinition("identity", _("Identité et coordonnées"), "candidates:step_identity"),
     StepDefinition("employment", _("Employeur et contrat"), "candidates:step_employment"),
@@ -41,7 +41,7 @@ STEP_DEFINITIONS = [
     StepDefinition("funding", _("Financement"), "candidates:step_funding"),
     StepDefinition("experience", _("Expérience professionnelle"), "candidates:step_experience"),
     StepDefinition("documents", _("Pièces justificatives"), "candidates:step_documents"),
-    StepDefinition("review", _("Vérifier et déposer"), "candidates:step_review"),
+    StepDefinition("submit", _("Vérifier et déposer"), "candidates:step_submit"),
 ]
 STEP_KEYS = [s.key for s in STEP_DEFINITIONS]
 
@@ -91,7 +91,7 @@ def _flagged_steps(decision: AdmissibilityDecision | None) -> set[str]:
         return flagged
     for item in decision.missing_items or []:
         key = item.get("step") if isinstance(item, dict) else item
-        flagged.add(key if key in STEP_KEYS else "review")
+        flagged.add(key if key in STEP_KEYS else "submit")
     return flagged
 
 
@@ -119,13 +119,13 @@ def dossier_steps(
         key = definition.key
         step_problems = tuple(by_step.get(key, []))
         note = ""
-        if key == "review":
+        if key == "submit":
             # The summary before submission is complete only when every earlier step is.
             if not editable and all(step.status == DONE for step in steps):
                 status = DONE
             elif not editable:
                 status = TODO
-            elif dossier.state == DossierState.INCOMPLETE or "review" in flagged:
+            elif dossier.state == DossierState.INCOMPLETE or "submit" in flagged:
                 status = ATTENTION
             else:
                 status = TODO

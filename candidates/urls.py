@@ -1,4 +1,4 @@
-from .views import candidate, documents, employer, public, review
+from .views import admissibility, candidate, documents, employer, public
 
 app_name = "candidates"
 urlpatterns = [
@@ -6,5 +6,5 @@ urlpatterns = [
     *candidate.urlpatterns,
     *documents.urlpatterns,
     *employer.urlpatterns,
-    *review.urlpatterns,
+    *admissibility.urlpatterns,
 ]

@@ -26,8 +26,15 @@ from .enums import (
     InadmissibilityReason,
     missing_item_label,
 )
+from .forms.admissibility import (
+    AdmissibleForm,
+    ClaimForm,
+    CorrectionForm,
+    InadmissibleForm,
+    IncompleteForm,
+    ReleaseForm,
+)
 from .forms.candidate import WithdrawalForm
-from .forms.review import AdmissibleForm, ClaimForm, CorrectionForm, InadmissibleForm, IncompleteForm, ReleaseForm
 from .models import AdmissibilityDecision, Dossier
 from .rules import evaluates_dossier, is_dossier_owner, is_dossier_reviewer, manages_dossier_evaluation
 from .services import next_dossier_number, submission_problems, submission_record
@@ -77,7 +84,7 @@ def dossier_link(dossier: Dossier, recipient) -> str:
     if recipient.role == Role.EMPLOYER:
         return reverse("candidates:employer_dashboard") + "#dossiers"
     if (recipient.role == Role.AUVICOM_REVIEWER or is_administrator(recipient)) and dossier.submitted_at:
-        return reverse("candidates:review_detail", args=[dossier.pk])
+        return reverse("candidates:admissibility_detail", args=[dossier.pk])
     return reverse("accounts:dashboard")
 
 

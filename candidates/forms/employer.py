@@ -68,7 +68,7 @@ class InvitationForm(forms.ModelForm):
         return data
 
 
-class PeriodReviewForm(forms.Form):
+class PeriodConfirmationForm(forms.Form):
     """The employer's answer on hours declared at their company."""
 
     decision = forms.ChoiceField(

@@ -457,7 +457,7 @@ def period_is_at_company(period: ExperiencePeriod, company: Company) -> bool:
 
 
 @transaction.atomic
-def period_review(*, period_id: int, actor, decision: str, comment: str = "") -> ExperiencePeriod:
+def period_confirm(*, period_id: int, actor, decision: str, comment: str = "") -> ExperiencePeriod:
     """The employer confirms or disputes hours declared at their company.
 
     Side effects: the period's employer_* fields, an audit row on the dossier, a notification to the candidate.

@@ -283,7 +283,7 @@ def period_remove(request, obj, period_pk):
 
 
 @permission_required("candidates.edit_dossier", lookup=(dossiers_for_candidate_pages, "pk"))
-def step_review(request, obj):
+def step_submit(request, obj):
     dossier = obj
     if request.method == "POST":
         try:
@@ -291,10 +291,10 @@ def step_review(request, obj):
         except ActionRefused as refused:
             for message in refused.messages:
                 messages.error(request, message)
-            return redirect(step_url(dossier, "review"))
+            return redirect(step_url(dossier, "submit"))
         messages.success(request, DOSSIER_WORKFLOW["submit"].success_message % {"number": dossier.number})
         return redirect("candidates:dossier_detail", pk=dossier.pk)
-    context = step_context(request, dossier, "review")
+    context = step_context(request, dossier, "submit")
     transitions = {t.name: t for t in DOSSIER_WORKFLOW.available(request.user, dossier)}
     context.update(
         eligibility=dossier_eligibility(dossier, reference_date=timezone.localdate()),
@@ -302,7 +302,7 @@ def step_review(request, obj):
         submit=transitions.get("submit") if not context["problems"] else None,
         can_withdraw="withdraw" in transitions,
     )
-    return render(request, "candidates/candidate/step_review.html", context)
+    return render(request, "candidates/candidate/step_submit.html", context)
 
 
 @permission_required("candidates.edit_dossier", lookup=(Dossier, "pk"))
@@ -357,6 +357,6 @@ urlpatterns = [
     path("dossier/<int:pk>/experience/", step_experience, name="step_experience"),
     path("dossier/<int:pk>/experience/<int:period_pk>/", period_edit, name="period_edit"),
     path("dossier/<int:pk>/experience/<int:period_pk>/supprimer/", period_remove, name="period_delete"),
-    path("dossier/<int:pk>/deposer/", step_review, name="step_review"),
+    path("dossier/<int:pk>/deposer/", step_submit, name="step_submit"),
     path("dossier/<int:pk>/retirer/", dossier_withdraw, name="dossier_withdraw"),
 ]

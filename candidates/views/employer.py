@@ -14,7 +14,7 @@ from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.exceptions import ActionRefused
 
 from ..enums import FINAL_STATES, InvitationState
-from ..forms.employer import InvitationForm, PeriodReviewForm
+from ..forms.employer import InvitationForm, PeriodConfirmationForm
 from ..models import EmployerInvitation, ExperiencePeriod
 from ..services.employer import (
     employer_invitations,
@@ -26,7 +26,7 @@ from ..services.employer import (
     invitation_problems,
     invitation_resend,
     invitation_revoke,
-    period_review,
+    period_confirm,
 )
 
 PAGE_SIZE = 20
@@ -101,14 +101,14 @@ def invitation_resend_view(request, obj):
 
 @permission_required("candidates.confirm_period", lookup=(ExperiencePeriod, "pk"))
 @require_http_methods(["GET", "POST"])
-def period_review_view(request, obj):
+def period_confirmation_view(request, obj):
     period = obj
     dossier = period.dossier
     closed = dossier.state in FINAL_STATES
-    form = PeriodReviewForm(request.POST or None)
+    form = PeriodConfirmationForm(request.POST or None)
     if request.method == "POST" and not closed and form.is_valid():
         try:
-            period_review(
+            period_confirm(
                 period_id=period.pk,
                 actor=request.user,
                 decision=form.cleaned_data["decision"],
@@ -122,7 +122,7 @@ def period_review_view(request, obj):
             return redirect("candidates:employer_dashboard")
     return render(
         request,
-        "candidates/employer/period_review.html",
+        "candidates/employer/period_confirmation.html",
         {"period": period, "dossier": dossier, "form": form, "closed": closed},
     )
 
@@ -198,7 +198,7 @@ urlpatterns = [
     path("employeur/proposer/", invitation_new, name="employer_invitation_new"),
     path("employeur/proposition/<int:pk>/annuler/", invitation_revoke_view, name="employer_invitation_revoke"),
     path("employeur/proposition/<int:pk>/renvoyer/", invitation_resend_view, name="employer_invitation_resend"),
-    path("employeur/periode/<int:pk>/", period_review_view, name="employer_period_review"),
+    path("employeur/periode/<int:pk>/", period_confirmation_view, name="employer_period_confirmation"),
     path("invitation/<str:token>/", invitation_detail, name="invitation"),
     path("invitation/<str:token>/accepter/", invitation_accept_view, name="invitation_accept"),
     path("invitation/<str:token>/decliner/", invitation_decline_view, name="invitation_decline"),

@@ -6,3 +6,12 @@ class AccountsConfig(AppConfig):
     name = "cqpt_portal.accounts"
     label = "accounts"
     verbose_name = _("Comptes et rôles")
+
+    def ready(self):
+        from cqpt_portal.audit.labels import register_action_labels, register_state_labels
+
+        register_action_labels(
+            "accounts.user",
+            {"email_confirmed": _("Adresse e-mail confirmée"), "employer_verified": _("Employeur vérifié")},
+        )
+        register_state_labels("accounts.user", {"inactive": _("Inactif"), "active": _("Actif")})

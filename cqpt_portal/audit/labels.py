@@ -14,7 +14,7 @@ _COMMON_ACTIONS = {"create": _("Création")}
 
 
 def register_action_labels(model_label: str, labels: dict) -> None:
-    """Name the actions recorded on one model ("app_label.modelname")."""
+    """Name the actions recorded on one model ("app_label.modelname"), or on any model ("*")."""
     for action, label in labels.items():
         _ACTIONS[(model_label.lower(), action)] = label
 
@@ -26,7 +26,7 @@ def register_state_labels(model_label: str, labels: dict) -> None:
 
 
 def action_label(model_label: str, action: str) -> str:
-    label = _ACTIONS.get((model_label.lower(), action)) or _COMMON_ACTIONS.get(action)
+    label = _ACTIONS.get((model_label.lower(), action)) or _ACTIONS.get(("*", action)) or _COMMON_ACTIONS.get(action)
     return str(label) if label is not None else action
 
 

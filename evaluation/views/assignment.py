@@ -44,7 +44,7 @@ def _blocked_reason(dossier, evaluation, organisations) -> str:
     return ""
 
 
-@permission_required("candidates.view_review_queue", lookup=(assignment_page_dossiers, "pk"))
+@permission_required("candidates.view_admissibility_queue", lookup=(assignment_page_dossiers, "pk"))
 def assignment_page(request, obj):
     """The dossier, the organisations offered with their load, the form to assign, the history."""
     dossier = obj

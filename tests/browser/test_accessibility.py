@@ -48,7 +48,7 @@ def candidate(tmp_path, settings):
         "notifications:list",
         "candidates:step_identity",
         "candidates:step_documents",
-        "candidates:step_review",
+        "candidates:step_submit",
         "candidates:dashboard",
     ],
 )

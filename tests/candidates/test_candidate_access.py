@@ -20,7 +20,7 @@ STEP_PAGES = [
     "step_funding",
     "step_experience",
     "step_documents",
-    "step_review",
+    "step_submit",
     "dossier_withdraw",
 ]
 
@@ -32,7 +32,7 @@ def test_another_candidates_dossier_is_forbidden(client):
     for name in [*STEP_PAGES, "dossier_detail"]:
         assert client.get(reverse(f"candidates:{name}", args=[dossier.pk])).status_code == 403, name
     assert client.post(reverse("candidates:step_identity", args=[dossier.pk]), {"city": "Lille"}).status_code == 403
-    assert client.post(reverse("candidates:step_review", args=[dossier.pk])).status_code == 403
+    assert client.post(reverse("candidates:step_submit", args=[dossier.pk])).status_code == 403
     assert client.get(reverse("candidates:period_edit", args=[dossier.pk, period.pk])).status_code == 403
     assert client.post(reverse("candidates:period_delete", args=[dossier.pk, period.pk])).status_code == 403
     dossier.refresh_from_db()
@@ -91,7 +91,7 @@ def test_experience_step_queries_do_not_grow_with_periods(client):
     assert ten <= 9
 
 
-@pytest.mark.parametrize("name", ["step_documents", "step_review", "dossier_detail"])
+@pytest.mark.parametrize("name", ["step_documents", "step_submit", "dossier_detail"])
 def test_other_pages_queries_do_not_grow_with_documents_and_periods(client, name):
     counts = []
     for n in (1, 6):

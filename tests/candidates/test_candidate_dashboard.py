@@ -65,7 +65,7 @@ def test_every_candidate_page_renders_in_every_state(client, state):
         "step_funding",
         "step_experience",
         "step_documents",
-        "step_review",
+        "step_submit",
         "dossier_detail",
     ]:
         response = client.get(reverse(f"candidates:{name}", args=[dossier.pk]))

@@ -70,7 +70,7 @@ def test_auvicom_incomplete_decision_needs_attention():
         decided_by=UserFactory(role="auvicom_reviewer"),
     )
     result = statuses(dossier, decision=decision)
-    assert result["review"] == ATTENTION
+    assert result["submit"] == ATTENTION
     assert result["documents"] == ATTENTION  # named by its key
     assert result["identity"] == DONE
 
@@ -96,7 +96,7 @@ def test_the_menu_is_on_every_step_page_with_statuses(client):
         "step_funding",
         "step_experience",
         "step_documents",
-        "step_review",
+        "step_submit",
     ]
     for name in pages:
         response = client.get(reverse(f"candidates:{name}", args=[dossier.pk]))
@@ -151,6 +151,6 @@ def test_the_last_step_is_not_complete_while_earlier_steps_are_empty(state):
     """The review page ("Vérifier et déposer") is complete only once every earlier step is."""
     user = UserFactory()
     dossier = Dossier.objects.create(candidate=user, first_name=user.first_name, last_name=user.last_name, state=state)
-    result = statuses(dossier, visited={"review"})
+    result = statuses(dossier, visited={"submit"})
     assert result["identity"] != DONE
-    assert result["review"] == TODO
+    assert result["submit"] == TODO

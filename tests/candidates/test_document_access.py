@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from cqpt_portal.accounts.enums import Role
-from tests.candidates.test_review_support import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.candidates.test_admissibility_support import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     fast_password_hashing,
     submitted_dossier,
 )
@@ -59,7 +59,7 @@ def test_the_funding_officer_has_the_dossier_but_not_its_documents(client, dossi
 
 def test_the_review_page_shows_no_document_viewer_to_the_funding_officer(client, dossier):
     document = dossier.documents.first()
-    url = reverse("candidates:review_detail", args=[dossier.pk]) + f"?document={document.pk}"
+    url = reverse("candidates:admissibility_detail", args=[dossier.pk]) + f"?document={document.pk}"
     response = _as(client, Role.AUVICOM_FUNDING).get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -70,7 +70,7 @@ def test_the_review_page_shows_no_document_viewer_to_the_funding_officer(client,
 
 def test_the_review_page_shows_the_document_viewer_to_a_reviewer(client, dossier):
     document = dossier.documents.first()
-    url = reverse("candidates:review_detail", args=[dossier.pk]) + f"?document={document.pk}"
+    url = reverse("candidates:admissibility_detail", args=[dossier.pk]) + f"?document={document.pk}"
     html = _as(client, Role.AUVICOM_REVIEWER).get(url).content.decode()
     assert f'<iframe src="{reverse("candidates:document", args=[document.pk])}"' in html
 

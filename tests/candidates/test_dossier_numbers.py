@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from candidates.services import next_dossier_number
-from tests.candidates.test_review_support import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.candidates.test_admissibility_support import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     fast_password_hashing,
     submitted_dossier,
 )

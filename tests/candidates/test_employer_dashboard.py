@@ -93,7 +93,7 @@ def test_dashboard_shows_company_invitations_periods_and_shared_dossiers(client)
     assert "Brouillonne" not in content  # never submitted
     assert "CQPT-2025-000103" not in content  # other company
 
-    assert "1234" in content and reverse("candidates:employer_period_review", args=[period.pk]) in content
+    assert "1234" in content and reverse("candidates:employer_period_confirmation", args=[period.pk]) in content
     assert "4321" not in content  # other company's period
     assert "999" not in content  # closed dossier
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from candidates.enums import DocumentKind, DossierState, EmployerConfirmation
 from candidates.models import DossierDocument
-from candidates.services.employer import period_review
+from candidates.services.employer import period_confirm
 from cqpt_portal.audit.models import AuditEvent
 from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.models import Notification
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _review_url(period):
-    return reverse("candidates:employer_period_review", args=[period.pk])
+    return reverse("candidates:employer_period_confirmation", args=[period.pk])
 
 
 def test_employer_confirms_hours(client):
@@ -71,7 +71,7 @@ def test_period_declared_by_siret_only_is_reviewable():
     employer = EmployerFactory()
     dossier = DossierFactory(company=CompanyFactory())
     period = ExperiencePeriodFactory(dossier=dossier, siret=employer.company.siret, company=None)
-    period_review(period_id=period.pk, actor=employer, decision=EmployerConfirmation.CONFIRMED)
+    period_confirm(period_id=period.pk, actor=employer, decision=EmployerConfirmation.CONFIRMED)
     period.refresh_from_db()
     assert period.employer_status == EmployerConfirmation.CONFIRMED
 
@@ -85,8 +85,8 @@ def test_another_companys_period_is_refused(client):
     other.refresh_from_db()
     assert other.employer_status == EmployerConfirmation.DECLARED
     with pytest.raises(ActionRefused):
-        period_review(period_id=other.pk, actor=employer, decision=EmployerConfirmation.CONFIRMED)
-    assert client.get(reverse("candidates:employer_period_review", args=[999999])).status_code == 404
+        period_confirm(period_id=other.pk, actor=employer, decision=EmployerConfirmation.CONFIRMED)
+    assert client.get(reverse("candidates:employer_period_confirmation", args=[999999])).status_code == 404
 
 
 def test_candidate_cannot_review_periods(client):
@@ -105,7 +105,7 @@ def test_period_of_a_closed_dossier_cannot_be_reviewed(client):
     period.refresh_from_db()
     assert period.employer_status == EmployerConfirmation.DECLARED
     with pytest.raises(ActionRefused):
-        period_review(period_id=period.pk, actor=employer, decision=EmployerConfirmation.CONFIRMED)
+        period_confirm(period_id=period.pk, actor=employer, decision=EmployerConfirmation.CONFIRMED)
 
 
 def test_employer_never_opens_documents_even_of_a_shared_dossier(client):

@@ -45,7 +45,7 @@ def reviewer():
 
 
 def review_url(dossier):
-    return reverse("candidates:step_review", args=[dossier.pk])
+    return reverse("candidates:step_submit", args=[dossier.pk])
 
 
 def test_full_submission(client, reviewer, django_capture_on_commit_callbacks):

@@ -22,7 +22,7 @@ from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.models import Notification
 from cqpt_portal.notifications.services import notification_create
 from evaluation.models import Evaluation
-from tests.candidates.test_review_support import administrator, claimed_dossier, ready_dossier, reviewer
+from tests.candidates.test_admissibility_support import administrator, claimed_dossier, ready_dossier, reviewer
 from tests.conftest import login
 from tests.factories import EmployerFactory, EvaluatorOrganisationFactory, UserFactory
 
@@ -264,7 +264,7 @@ def test_incomplete_items_flag_the_steps_where_the_candidate_fixes_them(client):
     dossier = claimed_dossier(user)
     login(client, user)
     client.post(
-        reverse("candidates:review_decide", args=[dossier.pk]),
+        reverse("candidates:admissibility_decide", args=[dossier.pk]),
         {
             "transition": "declare_incomplete",
             "declare_incomplete-missing_common": ["identity", "periods", "funding"],
@@ -311,7 +311,7 @@ def test_audit_trail_shows_labels_not_codes(client):
     user = reviewer()
     dossier = claimed_dossier(user)
     login(client, user)
-    page = html.unescape(client.get(reverse("candidates:review_detail", args=[dossier.pk])).content.decode())
+    page = html.unescape(client.get(reverse("candidates:admissibility_detail", args=[dossier.pk])).content.decode())
     trail = page[page.index('id="audit-trail-title"') :]
     assert "Prendre en charge" in trail and "Déposer" in trail
     assert "Déposé, en attente d'examen" in trail and "En cours d'examen par AUVICOM" in trail

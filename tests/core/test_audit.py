@@ -73,3 +73,25 @@ def test_raw_sql_cannot_rewrite_history_on_postgresql(event, sql):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
     assert AuditEvent.objects.get(pk=event.pk).comment == "pourquoi"
+
+
+def test_every_recorded_action_has_a_label():
+    """Each action string the code records is named for staff (the trail never shows a raw code)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from cqpt_portal.audit.labels import _ACTIONS, _COMMON_ACTIONS
+
+    known = {action for _model, action in _ACTIONS} | set(_COMMON_ACTIONS)
+    recorded = set()
+    for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts:
+            continue
+        text = path.read_text()
+        if "audit_record(" in text:
+            recorded |= set(re.findall(r'action="([a-z_]+)"', text))
+    recorded.add("period_confirmed")
+    recorded.add("period_disputed")
+    assert recorded - known == set()

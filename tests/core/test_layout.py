@@ -110,7 +110,7 @@ PROJECT_PACKAGES = {"cqpt_portal", *DOMAIN_APPS}
 
 
 def app_of(module: str) -> str:
-    """`cqpt_portal.accounts.views` -> `cqpt_portal.accounts`; `candidates.views.review` -> `candidates`."""
+    """`cqpt_portal.accounts.views` -> `cqpt_portal.accounts`; `candidates.views.admissibility` -> `candidates`."""
     parts = module.split(".")
     return ".".join(parts[:2]) if parts[0] == "cqpt_portal" else parts[0]
 

@@ -284,7 +284,7 @@ def test_the_review_queue_and_review_page_link_to_the_assignment(client):
     login(client, s.reviewer)
     assert OVERVIEW in _text(client.get(reverse("candidates:auvicom_dashboard")))
     assert reverse("evaluation:assignment", args=[s.dossier.pk]) in _text(
-        client.get(reverse("candidates:review_detail", args=[s.dossier.pk]))
+        client.get(reverse("candidates:admissibility_detail", args=[s.dossier.pk]))
     )
 
 

@@ -14,7 +14,7 @@ from candidates.enums import DossierState
 from candidates.models import Dossier, DossierNumberCounter
 from candidates.workflow import apply_transition
 from cqpt_portal.exceptions import ActionRefused
-from tests.candidates.test_review_support import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.candidates.test_admissibility_support import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     fast_password_hashing,
     ready_dossier,
     reviewer,

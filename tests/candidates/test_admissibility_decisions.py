@@ -16,7 +16,7 @@ from candidates.models import AdmissibilityDecision, Dossier
 from candidates.workflow import apply_transition
 from cqpt_portal.audit.models import AuditEvent
 from cqpt_portal.notifications.models import Notification
-from tests.candidates.test_review_support import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.candidates.test_admissibility_support import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     add_documents,
     administrator,
     claimed_dossier,
@@ -31,12 +31,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _detail(dossier):
-    return reverse("candidates:review_detail", args=[dossier.pk])
+    return reverse("candidates:admissibility_detail", args=[dossier.pk])
 
 
 def _decide(client, dossier, transition, follow=True, **fields):
     data = {"transition": transition, **{f"{transition}-{k}": v for k, v in fields.items()}}
-    return client.post(reverse("candidates:review_decide", args=[dossier.pk]), data, follow=follow)
+    return client.post(reverse("candidates:admissibility_decide", args=[dossier.pk]), data, follow=follow)
 
 
 def _messages(response) -> list[str]:
@@ -217,10 +217,10 @@ def test_unknown_transition_and_get_are_refused(client):
     dossier = claimed_dossier(user)
     login(client, user)
     response = client.post(
-        reverse("candidates:review_decide", args=[dossier.pk]), {"transition": "submit"}, follow=True
+        reverse("candidates:admissibility_decide", args=[dossier.pk]), {"transition": "submit"}, follow=True
     )
     assert "Action inconnue." in _messages(response)
-    assert client.get(reverse("candidates:review_decide", args=[dossier.pk])).status_code == 405
+    assert client.get(reverse("candidates:admissibility_decide", args=[dossier.pk])).status_code == 405
     assert Dossier.objects.get(pk=dossier.pk).state == DossierState.UNDER_REVIEW
 
 
@@ -340,4 +340,4 @@ def test_review_page_query_count_does_not_grow_with_periods_documents_and_decisi
 def test_drafts_are_not_shown_to_reviewers(client):
     login(client, reviewer())
     assert client.get(_detail(DossierFactory())).status_code == 404
-    assert client.get(reverse("candidates:review_detail", args=[999999])).status_code == 404
+    assert client.get(reverse("candidates:admissibility_detail", args=[999999])).status_code == 404

@@ -45,7 +45,7 @@ class SnapshotPeriod:
 
 
 @dataclass
-class ReviewSheet:
+class AdmissibilitySheet:
     """The review page's reading of one submission."""
 
     submission: DossierSubmission
@@ -78,7 +78,7 @@ def _label(choices, value) -> str:
         return value or ""
 
 
-def review_sheet(*, dossier: Dossier, submission: DossierSubmission) -> ReviewSheet:
+def admissibility_sheet(*, dossier: Dossier, submission: DossierSubmission) -> AdmissibilitySheet:
     """Read a submission's snapshot for display; the checklist is computed at its reference date. No writes."""
     snapshot = submission.snapshot or {}
     identity = dict(snapshot.get("identity", {}))
@@ -121,7 +121,7 @@ def review_sheet(*, dossier: Dossier, submission: DossierSubmission) -> ReviewSh
         "missing_hours": _decimal(raw.get("missing_hours")),
         "is_eligible": bool(raw.get("is_eligible")),
     }
-    return ReviewSheet(
+    return AdmissibilitySheet(
         submission=submission,
         identity=identity,
         employment=employment,

@@ -9,10 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.enums import AccessRoute, ContractType, DossierState
-from candidates.filters import ReviewQueueFilter
-from candidates.selectors import review_queue_base
+from candidates.filters import AdmissibilityQueueFilter
+from candidates.selectors import admissibility_queue_base
 from cqpt_portal.accounts.enums import Role
-from tests.candidates.test_review_support import fast_password_hashing, queue_dossier, reviewer, submitted_dossier  # noqa: F401 - autouse fixture
+from tests.candidates.test_admissibility_support import (  # noqa: F401 - autouse fixture
+    fast_password_hashing,
+    queue_dossier,
+    reviewer,
+    submitted_dossier,
+)
 from tests.conftest import login
 from tests.factories import CompanyFactory, CqptFactory, DossierFactory, EmployerFactory, UserFactory
 
@@ -185,7 +190,7 @@ def test_claim_button_in_the_queue_only_for_reviewers_on_submitted_dossiers(clie
     login(client, reviewer())
     html = client.get(QUEUE).content.decode()
     assert html.count('value="claim"') == 1
-    assert reverse("candidates:review_decide", args=[submitted.pk]) in html
+    assert reverse("candidates:admissibility_decide", args=[submitted.pk]) in html
 
     login(client, UserFactory(role=Role.AUVICOM_FUNDING))
     response = client.get(QUEUE)
@@ -198,21 +203,21 @@ def test_other_roles_cannot_open_the_queue_or_the_review_page(client, role):
     dossier = submitted_dossier()
     login(client, UserFactory(role=role))
     assert client.get(QUEUE).status_code == 403
-    assert client.get(reverse("candidates:review_detail", args=[dossier.pk])).status_code == 403
+    assert client.get(reverse("candidates:admissibility_detail", args=[dossier.pk])).status_code == 403
 
 
 def test_employer_and_the_candidate_himself_get_403(client):
     dossier = submitted_dossier(share_with_employer=True)
     login(client, EmployerFactory(company=dossier.company))
     assert client.get(QUEUE).status_code == 403
-    assert client.get(reverse("candidates:review_detail", args=[dossier.pk])).status_code == 403
+    assert client.get(reverse("candidates:admissibility_detail", args=[dossier.pk])).status_code == 403
     login(client, dossier.candidate)
-    assert client.get(reverse("candidates:review_detail", args=[dossier.pk])).status_code == 403
+    assert client.get(reverse("candidates:admissibility_detail", args=[dossier.pk])).status_code == 403
 
 
 def test_anonymous_goes_to_login(client):
     dossier = submitted_dossier()
-    for url in (QUEUE, reverse("candidates:review_detail", args=[dossier.pk])):
+    for url in (QUEUE, reverse("candidates:admissibility_detail", args=[dossier.pk])):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
@@ -226,5 +231,9 @@ def test_pages_put_together_give_every_dossier_once_in_order(reviewer_client, so
     pages = [_numbers(reviewer_client.get(QUEUE, {"sort": sort, "page": n})) for n in (1, 2, 3)]
     assert [len(p) for p in pages] == [25, 25, 11]
     everything = [n for page in pages for n in page]
-    expected = list(ReviewQueueFilter({"sort": sort}, queryset=review_queue_base()).qs.values_list("number", flat=True))
+    expected = list(
+        AdmissibilityQueueFilter({"sort": sort}, queryset=admissibility_queue_base()).qs.values_list(
+            "number", flat=True
+        )
+    )
     assert everything == expected

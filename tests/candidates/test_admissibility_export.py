@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from candidates.enums import DossierState
 from cqpt_portal.accounts.enums import Role
-from tests.candidates.test_review_support import fast_password_hashing, queue_dossier, reviewer  # noqa: F401 - autouse fixture
+from tests.candidates.test_admissibility_support import fast_password_hashing, queue_dossier, reviewer  # noqa: F401 - autouse fixture
 from tests.conftest import login
 from tests.factories import CqptFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-EXPORT = reverse("candidates:review_export")
+EXPORT = reverse("candidates:admissibility_export")
 
 
 def _csv(response) -> tuple[bytes, list[list[str]]]:

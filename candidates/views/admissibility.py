@@ -1,7 +1,7 @@
 """AUVICOM's admissibility review: the queue (with its CSV export), the review page, the decisions.
 
 Views are thin: the filters live in candidates.filters, the reads in
-candidates.selectors and candidates.services.review, every state change in
+candidates.selectors and candidates.services.admissibility, every state change in
 candidates.workflow (its table gives each transition's form and message).
 """
 
@@ -19,17 +19,17 @@ from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.audit.selectors import audit_events_for
 
 from ..enums import AccessRoute, DossierState
-from ..filters import ReviewQueueFilter
+from ..filters import AdmissibilityQueueFilter
 from ..models import Dossier
 from ..selectors import (
     DeferredJoinPaginator,
-    dossier_for_review,
-    dossiers_for_review,
+    admissibility_queue_base,
+    dossier_for_admissibility,
+    dossiers_for_admissibility,
     latest_submission,
     queue_age_days,
-    review_queue_base,
 )
-from ..services.review import review_sheet
+from ..services.admissibility import admissibility_sheet
 from ..workflow import DOSSIER_WORKFLOW
 
 PAGE_SIZE = 25
@@ -46,7 +46,7 @@ def _query_string(request) -> str:
 @permission_required("candidates.view_auvicom_dashboard")
 def auvicom_dashboard(request):
     """The review queue: filtered, sorted, 25 a page; one COUNT, the page's ids, then its rows."""
-    filterset = ReviewQueueFilter(request.GET, queryset=review_queue_base(), request=request)
+    filterset = AdmissibilityQueueFilter(request.GET, queryset=admissibility_queue_base(), request=request)
     paginator = DeferredJoinPaginator(filterset.qs, PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -61,7 +61,7 @@ def auvicom_dashboard(request):
         )
     return render(
         request,
-        "candidates/review/dashboard.html",
+        "candidates/admissibility/dashboard.html",
         {
             "filterset": filterset,
             "page_obj": page_obj,
@@ -145,10 +145,10 @@ def _export_rows(queryset):
         yield "".join(lines)
 
 
-@permission_required("candidates.view_review_queue")
-def review_export(request):
+@permission_required("candidates.view_admissibility_queue")
+def admissibility_export(request):
     """The filtered queue as CSV (semicolons, UTF-8 with BOM), streamed in chunks."""
-    filterset = ReviewQueueFilter(request.GET, queryset=review_queue_base(), request=request)
+    filterset = AdmissibilityQueueFilter(request.GET, queryset=admissibility_queue_base(), request=request)
     response = StreamingHttpResponse(_export_rows(filterset.qs), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="dossiers-auvicom-{stamp}.csv"'
@@ -156,11 +156,11 @@ def review_export(request):
     return response
 
 
-def _render_review(request, dossier: Dossier, *, bound: tuple[str, object] | None = None):
+def _render_admissibility(request, dossier: Dossier, *, bound: tuple[str, object] | None = None):
     if dossier.submitted_at is None:
         raise Http404  # a draft has not reached AUVICOM
     submission = latest_submission(dossier)
-    sheet = review_sheet(dossier=dossier, submission=submission) if submission else None
+    sheet = admissibility_sheet(dossier=dossier, submission=submission) if submission else None
     documents = list(dossier.documents.all())
     selected = None
     selected_id = request.GET.get("document", "")
@@ -177,7 +177,7 @@ def _render_review(request, dossier: Dossier, *, bound: tuple[str, object] | Non
         actions.append({"transition": transition, "form": form})
     return render(
         request,
-        "candidates/review/detail.html",
+        "candidates/admissibility/detail.html",
         {
             "dossier": dossier,
             "submission": submission,
@@ -193,40 +193,40 @@ def _render_review(request, dossier: Dossier, *, bound: tuple[str, object] | Non
     )
 
 
-@permission_required("candidates.view_review_queue", lookup=(dossiers_for_review, "pk"))
-def review_detail(request, obj):
+@permission_required("candidates.view_admissibility_queue", lookup=(dossiers_for_admissibility, "pk"))
+def admissibility_detail(request, obj):
     """The frozen submission, the checks, the documents, the history, and the decisions the user may take."""
-    return _render_review(request, obj)
+    return _render_admissibility(request, obj)
 
 
-@permission_required("candidates.review_dossier", lookup=(Dossier, "pk"))
+@permission_required("candidates.decide_admissibility", lookup=(Dossier, "pk"))
 @require_POST
-def review_decide(request, obj):
+def admissibility_decide(request, obj):
     """Apply one review transition (claim, release, a decision, a correction) through the workflow."""
     name = request.POST.get("transition", "")
     transition = DOSSIER_WORKFLOW.transitions.get(name)
     if transition is None or transition.form is None:
         messages.error(request, _("Action inconnue."))
-        return redirect("candidates:review_detail", pk=obj.pk)
+        return redirect("candidates:admissibility_detail", pk=obj.pk)
     form = transition.form(request.POST, prefix=name)
     dossier = DOSSIER_WORKFLOW.submit_form(pk=obj.pk, name=name, actor=request.user, form=form)
     if dossier is not None:
         messages.success(request, transition.success_message)
         if transition.next_page:
             return redirect(transition.next_page)
-        return redirect("candidates:review_detail", pk=obj.pk)
+        return redirect("candidates:admissibility_detail", pk=obj.pk)
     if any(field != "__all__" for field in form.errors):
         messages.error(request, _("La décision n'est pas enregistrée : corrigez les champs signalés."))
-        return _render_review(request, dossier_for_review(pk=obj.pk), bound=(name, form))
+        return _render_admissibility(request, dossier_for_admissibility(pk=obj.pk), bound=(name, form))
     # Refused as a whole (state, role, someone faster): say why on the page as it is now.
     for message in form.non_field_errors():
         messages.error(request, message)
-    return redirect("candidates:review_detail", pk=obj.pk)
+    return redirect("candidates:admissibility_detail", pk=obj.pk)
 
 
 urlpatterns = [
     path("auvicom/", auvicom_dashboard, name="auvicom_dashboard"),
-    path("auvicom/export.csv", review_export, name="review_export"),
-    path("auvicom/dossier/<int:pk>/", review_detail, name="review_detail"),
-    path("auvicom/dossier/<int:pk>/decide/", review_decide, name="review_decide"),
+    path("auvicom/export.csv", admissibility_export, name="admissibility_export"),
+    path("auvicom/dossier/<int:pk>/", admissibility_detail, name="admissibility_detail"),
+    path("auvicom/dossier/<int:pk>/decide/", admissibility_decide, name="admissibility_decide"),
 ]

@@ -34,7 +34,7 @@ from cqpt_portal.notifications.models import Notification
 from cqpt_portal.notifications.services import message_id, notification_create
 from cqpt_portal.notifications.tasks import flush_outbox
 from cqpt_portal.settings import caches_with_redis
-from tests.candidates.test_review_support import claimed_dossier, ready_dossier, reviewer
+from tests.candidates.test_admissibility_support import claimed_dossier, ready_dossier, reviewer
 from tests.candidates.test_uploads import private_storage_in_tmp  # noqa: F401 - autouse fixture
 from tests.conftest import login
 from tests.factories import PASSWORD, UserFactory
@@ -214,7 +214,7 @@ def test_a_submission_with_redis_paused_answers_at_once_and_the_sweep_delivers_e
 
     private_redis.pause()
     started = time.monotonic()
-    response = client.post(reverse("candidates:step_review", args=[dossier.pk]))
+    response = client.post(reverse("candidates:step_submit", args=[dossier.pk]))
     elapsed = time.monotonic() - started
     private_redis.resume()
 
@@ -246,7 +246,7 @@ def test_a_decision_with_redis_stopped_answers_at_once_and_the_worker_rides_out_
     private_redis.stop()
     started = time.monotonic()
     response = client.post(
-        reverse("candidates:review_decide", args=[dossier.pk]),
+        reverse("candidates:admissibility_decide", args=[dossier.pk]),
         {"transition": "declare_admissible", "declare_admissible-comment": "Dossier complet."},
         follow=True,
     )

@@ -180,6 +180,10 @@ def _effect_assign(evaluation, actor, data):
     evaluation.evaluator = None
     Assignment.objects.create(evaluation=evaluation, organisation_id=data["organisation"], assigned_by=actor)
     DOSSIER_WORKFLOW.apply(pk=evaluation.dossier_id, name="assign_organisation", actor=actor)
+    # funding: the same fee record follows the new organisation (history in its audit trail).
+    from funding.services import fee_record_assignment
+
+    fee_record_assignment(evaluation=evaluation, organisation_id=data["organisation"], actor=actor)
 
 
 def _guard_accept(evaluation, actor, data):
@@ -373,6 +377,10 @@ def _effect_transmit(evaluation, actor, data):
     evaluation.transmitted_by = actor
     evaluation.followed_in_full_at = now
     DOSSIER_WORKFLOW.apply(pk=evaluation.dossier_id, name="transmit_to_cpne", actor=actor)
+    # funding: followed in full, the evaluation's fee becomes due.
+    from funding.services import fee_record_followed_in_full
+
+    fee_record_followed_in_full(evaluation=evaluation, actor=actor)
 
 
 def _guard_abandon(evaluation, actor, data):

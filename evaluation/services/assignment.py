@@ -62,6 +62,10 @@ def evaluation_assign(*, dossier_id: int, organisation_id: int | None, actor) ->
                 )
             evaluation = Evaluation.objects.create(dossier=dossier, organisation_id=organisation_id)
             Assignment.objects.create(evaluation=evaluation, organisation_id=organisation_id, assigned_by=actor)
+            # funding: the evaluation's fee (who pays, how much, to whom) is recorded at assignment.
+            from funding.services import fee_record_assignment
+
+            fee_record_assignment(evaluation=evaluation, organisation_id=organisation_id, actor=actor)
             audit_record(
                 actor=actor,
                 target=evaluation,

@@ -45,7 +45,7 @@ def workplace_grid_upload(*, evaluation_id: int, actor, uploaded, detected: Dete
     not the assigned evaluator.
     """
     with transaction.atomic():
-        evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+        evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation_id)
         if not is_assigned_evaluator(actor, evaluation):
             raise ActionRefused(_("Seul l'évaluateur désigné dépose la grille signée."))
         if evaluation.state != EvaluationState.IN_PROGRESS or evaluation.workplace_state != WorkplaceState.SCHEDULED:

@@ -40,7 +40,9 @@ def synthesis_save(
     """
     with transaction.atomic():
         evaluation = (
-            Evaluation.objects.select_for_update().select_related("dossier", "organisation").get(pk=evaluation_id)
+            Evaluation.objects.select_for_update(of=("self",))
+            .select_related("dossier", "organisation")
+            .get(pk=evaluation_id)
         )
         if not is_evaluation_staff(actor, evaluation):
             raise ActionRefused(_("Votre rôle ne permet pas de rédiger cette synthèse."))

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.services import demo_accounts_seed
+from funding.demo import demo_funding_seed
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             call_command("seed_funding_schemes", verbosity=0)
             lines = demo_accounts_seed()
             call_command("seed_demo_dossiers")
+            demo_funding_seed()  # funding: fees in each state and one paid statement
         # Printed last, after the demo e-mails that the commit sends to the console.
         for line in lines:
             self.stdout.write(line)

@@ -268,7 +268,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker started before Redi
 # A Redis restart must not make the worker exit: it reconnects, however long it takes.
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-# The web side publishes a notification's task once, with this timeout (seconds), then leaves it to the
+# cqpt_portal.broker.publish_bounded (the outbox) waits this long (seconds) for the broker, then leaves it to the
 # sweep; after a failed publish a process does not try that broker again for the pause.
 OUTBOX_PUBLISH_TIMEOUT = env.float("OUTBOX_PUBLISH_TIMEOUT", default=1.0)
 OUTBOX_PUBLISH_PAUSE_SECONDS = env.float("OUTBOX_PUBLISH_PAUSE_SECONDS", default=10)

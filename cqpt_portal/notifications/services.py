@@ -1,6 +1,4 @@
 import logging
-import threading
-import time
 from datetime import timedelta
 from email.utils import parseaddr
 
@@ -10,6 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from cqpt_portal.broker import publish_bounded
 
 from .enums import NotificationKind, NotificationState
 from .models import Notification
@@ -72,56 +72,12 @@ def notification_create(
     return notification
 
 
-# Broker URL -> time.monotonic() until which this process does not try to publish to it.
-_publish_paused_until: dict[str, float] = {}
-
-
 def _enqueue(notification_id: int) -> None:
-    """Hint the worker that a notification is ready; never hold the request for long.
-
-    The committed row is the promise and beat's sweep keeps it. The publish runs
-    in a short-lived thread that the request waits for at most
-    OUTBOX_PUBLISH_TIMEOUT seconds, whatever the Redis client does (a paused
-    server, its own retries on a refused connection); if it has not succeeded
-    by then, this process skips publishing to that broker for
-    OUTBOX_PUBLISH_PAUSE_SECONDS, so that a request notifying many people pays
-    the timeout once.
-    """
-    from cqpt_portal.celery import app
-
+    """Hint the worker that a notification is ready, within a bounded time; the outbox sweep covers a miss."""
     from .tasks import send_notification
 
-    if app.conf.task_always_eager:
-        send_notification.delay(notification_id)
-        return
-    url = app.conf.broker_write_url
-    if time.monotonic() < _publish_paused_until.get(url, 0):
-        logger.info("Broker recently unavailable; notification %s left for the outbox sweep", notification_id)
-        return
-    timeout = settings.OUTBOX_PUBLISH_TIMEOUT
-    outcome: list[BaseException | None] = []
-
-    def publish():
-        try:
-            with app.connection_for_write(
-                url,
-                connect_timeout=timeout,
-                transport_options={"socket_connect_timeout": timeout, "socket_timeout": timeout},
-            ) as connection:
-                send_notification.apply_async((notification_id,), connection=connection, retry=False)
-        except Exception as exc:  # noqa: BLE001 - reported to the request below
-            outcome.append(exc)
-        else:
-            outcome.append(None)
-
-    thread = threading.Thread(target=publish, name=f"outbox-publish-{notification_id}", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if outcome == [None]:
-        return
-    _publish_paused_until[url] = time.monotonic() + settings.OUTBOX_PUBLISH_PAUSE_SECONDS
-    reason = outcome[0] if outcome else f"no answer within {timeout} s"
-    logger.warning("Broker unavailable (%s); notification %s left for the outbox sweep", reason, notification_id)
+    if not publish_bounded(send_notification, notification_id):
+        logger.info("Notification %s left for the outbox sweep", notification_id)
 
 
 def _backoff(attempts: int) -> timedelta:

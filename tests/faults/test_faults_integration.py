@@ -26,9 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.enums import DossierState
+from cqpt_portal import broker
 from cqpt_portal import cache as fallback_cache
 from cqpt_portal.celery import app
-from cqpt_portal.notifications import services
 from cqpt_portal.notifications.enums import NotificationState
 from cqpt_portal.notifications.models import Notification
 from cqpt_portal.notifications.services import message_id, notification_create
@@ -120,12 +120,12 @@ def web_publishes_to(private_redis):
     app.conf.task_always_eager = False
     app.conf.broker_url = private_redis.url
     app._after_fork()
-    services._publish_paused_until.clear()
+    broker._paused_until.clear()
     yield private_redis
     app.conf.broker_url = previous
     app._after_fork()
     app.conf.task_always_eager = True
-    services._publish_paused_until.clear()
+    broker._paused_until.clear()
 
 
 @pytest.fixture
@@ -261,7 +261,7 @@ def test_a_decision_with_redis_stopped_answers_at_once_and_the_worker_rides_out_
 
     private_redis.start()  # empty: the queued tasks are gone, the outbox rows are not
     wait_until(lambda: _reconnections(worker) >= 2, timeout=60, message=f"the worker to reconnect:\n{worker.log()}")
-    services._publish_paused_until.clear()  # as after OUTBOX_PUBLISH_PAUSE_SECONDS
+    broker._paused_until.clear()  # as after OUTBOX_PUBLISH_PAUSE_SECONDS
     afterwards = _notify_someone()
     wait_until(
         lambda: Notification.objects.get(pk=afterwards.pk).state == NotificationState.SENT,
@@ -284,7 +284,7 @@ def test_a_redis_restart_while_the_worker_is_sending_does_not_stop_it(workers, p
         message=f"the send in progress to finish:\n{worker.log()[-3000:]}",
     )
     wait_until(lambda: _reconnections(worker) >= 2, timeout=60, message=f"the worker to reconnect:\n{worker.log()}")
-    services._publish_paused_until.clear()
+    broker._paused_until.clear()
     second = _notify_someone()
     wait_until(
         lambda: Notification.objects.get(pk=second.pk).state == NotificationState.SENT,

@@ -16,8 +16,8 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from cqpt_portal import broker
 from cqpt_portal.celery import app
-from cqpt_portal.notifications import services
 from cqpt_portal.notifications.enums import NotificationState
 from cqpt_portal.notifications.models import Notification
 from cqpt_portal.notifications.selectors import notifications_recent
@@ -143,11 +143,11 @@ def hung_broker():
     previous = app.conf.broker_url
     app.conf.task_always_eager = False
     app.conf.broker_url = f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
-    services._publish_paused_until.clear()
+    broker._paused_until.clear()
     yield
     app.conf.broker_url = previous
     app.conf.task_always_eager = True
-    services._publish_paused_until.clear()
+    broker._paused_until.clear()
     listener.close()
 
 

@@ -6,7 +6,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
 from django_otp.admin import OTPAdminSite
 
-from cqpt_portal.accounts.views import healthz
+from cqpt_portal import health
 from cqpt_portal.views import accessibility_statement
 from personal_data.views import privacy
 
@@ -23,7 +23,8 @@ admin.site.site_header = "Portail CQPT – administration"
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
     path("favicon.ico", favicon, name="favicon"),
     path("accessibilite/", accessibility_statement, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -15,6 +15,7 @@ from catalogue.models import Company
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.services import audit_record
 from cqpt_portal.exceptions import ActionRefused
+from cqpt_portal.files.storage import file_save_or_refuse
 from cqpt_portal.files.validation import safe_display_name, validate_document_upload
 
 from ..enums import EDITABLE_STATES, FINAL_STATES, DossierState, EmployerConfirmation
@@ -190,7 +191,7 @@ def document_add(*, dossier_id: int, actor: User, kind: str, uploaded) -> Dossie
             uploaded_by=actor,
         )
         document.detected_extension = detected.extension
-        document.file.save("upload", uploaded, save=False)
+        file_save_or_refuse(document.file, uploaded)  # a full disk is an ActionRefused, nothing written
         stored = document.file
         try:
             document.save()

@@ -13,7 +13,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.models import AuditEvent
 from cqpt_portal.audit.services import audit_record
 from cqpt_portal.exceptions import ActionRefused
+from cqpt_portal.notifications.models import Notification
 from cqpt_portal.notifications.services import notification_create, render_notification
 
 from ..enums import (
@@ -47,9 +49,13 @@ INITIAL_SEND_KEY = "initial"
 
 
 def employer_invitations(*, company: Company) -> QuerySet[EmployerInvitation]:
-    """The invitations sent on behalf of a company, newest first."""
+    """The invitations sent on behalf of a company, newest first, with `email_state`: their last e-mail's state."""
+    last_email = Notification.objects.filter(
+        reference=Concat(Value("invitation:"), Cast(OuterRef("pk"), CharField()))
+    ).order_by("-created_at", "-id")
     return (
         EmployerInvitation.objects.filter(company=company)
+        .annotate(email_state=Subquery(last_email.values("state")[:1]))
         .select_related("cqpt", "invited_by")
         .order_by("-created_at", "-pk")
     )
@@ -111,27 +117,26 @@ def invitation_email_context(invitation: EmployerInvitation, *, language: str) -
 
 
 def _notify_invitee(invitation: EmployerInvitation, *, send_key: str) -> None:
-    """A registered candidate gets a portal notification (e-mailed by the outbox); anyone else a direct e-mail."""
+    """The e-mail goes through the outbox: to a registered candidate's account, else to the address alone.
+
+    Its reference lets the employer's list show whether it left (employer_invitations). The outbox row
+    makes each send once-only, so `send_key` no longer matters (kept while callers pass it).
+    """
     recipient = _registered_candidate(invitation.email)
-    if recipient is not None:
-        notification_create(
-            recipient=recipient,
-            kind="invitation_received",
-            context=invitation_email_context(invitation, language=recipient.language or settings.LANGUAGE_CODE),
-            link=invitation_path(invitation),
-        )
-        return
-    invitation_id = invitation.pk
-    transaction.on_commit(lambda: _enqueue_invitation_email(invitation_id, send_key))
+    # Someone without an account has no language preference yet: the portal's (French).
+    language = recipient.language if recipient is not None else settings.LANGUAGE_CODE
+    notification_create(
+        recipient=recipient,
+        email="" if recipient is not None else invitation.email,
+        kind="invitation_received",
+        context=invitation_email_context(invitation, language=language or settings.LANGUAGE_CODE),
+        link=invitation_path(invitation),
+        reference=invitation_reference(invitation.pk),
+    )
 
 
-def _enqueue_invitation_email(invitation_id: int, send_key: str) -> None:
-    from ..tasks import send_invitation_email
-
-    try:
-        send_invitation_email.delay(invitation_id, send_key)
-    except Exception:  # noqa: BLE001 - broker down: the employer can resend from the dashboard
-        logger.warning("Broker unavailable; invitation e-mail %s not queued", invitation_id)
+def invitation_reference(invitation_id: int) -> str:
+    return f"invitation:{invitation_id}"
 
 
 @transaction.atomic
@@ -152,7 +157,7 @@ def invitation_create(
 
     Side effects: pending invitations to that address past their date marked expired (audit row each),
     one invitation row, its audit row, and after commit the e-mail with the link
-    (a notification if the address belongs to a registered candidate, else the send_invitation_email task).
+    (a notification through the outbox, to the candidate's account or to the address alone).
     """
     company = invited_by.company
     email = email.strip().lower()

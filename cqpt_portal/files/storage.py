@@ -1,4 +1,8 @@
+import logging
+import os
 import secrets
+import tempfile
+from contextlib import suppress
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -6,6 +10,11 @@ from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from cqpt_portal.exceptions import ActionRefused
+
+logger = logging.getLogger(__name__)
 
 
 @deconstructible
@@ -32,6 +41,55 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name):
         raise NotImplementedError("Private files are only served by permission-checked views.")
+
+    def _save(self, name, content):
+        """Write to a temporary file beside the target, then rename it: a file exists whole or not at all.
+
+        A full disk or a read-only folder raises OSError and leaves nothing behind
+        (the temporary file is removed); the caller turns it into a message.
+        """
+        full_path = self.path(name)
+        directory = os.path.dirname(full_path)
+        os.makedirs(directory, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                if hasattr(content, "seek"):
+                    content.seek(0)
+                for chunk in content.chunks():
+                    out.write(chunk if isinstance(chunk, bytes) else chunk.encode())
+                out.flush()
+                os.fsync(out.fileno())
+            if self.file_permissions_mode is not None:
+                os.chmod(temporary, self.file_permissions_mode)
+            # The name is random and was checked free by save(); rename is atomic on one file system.
+            os.replace(temporary, full_path)
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(temporary)
+        return str(name).replace("\\", "/")
+
+
+def file_save_or_refuse(field_file, content, *, field: str = "file") -> None:
+    """Store `content` in a FileField (not saving the model); a storage failure becomes ActionRefused.
+
+    Side effect: one file written, whole, or nothing (PrivateStorage._save). The
+    refusal's message goes next to `field`.
+    """
+    try:
+        field_file.save("upload", content, save=False)
+    except OSError as exc:
+        logger.error("Could not store an uploaded file: %s", exc)
+        raise ActionRefused(
+            fields={
+                field: [
+                    _(
+                        "Le document n'a pas pu être enregistré : l'espace de stockage du portail est "
+                        "indisponible. Rien n'a été ajouté à votre dossier ; réessayez dans quelques minutes."
+                    )
+                ]
+            }
+        ) from exc
 
 
 def private_storage():

@@ -8,9 +8,19 @@ from .services import notification_requeue_failed
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "kind", "state", "attempts", "sent_at", "read_at", "last_error"]
+    list_display = [
+        "created_at",
+        "recipient",
+        "recipient_email",
+        "kind",
+        "state",
+        "attempts",
+        "sent_at",
+        "read_at",
+        "last_error",
+    ]
     list_filter = ["state", "kind"]
-    search_fields = ["recipient__email", "subject"]
+    search_fields = ["recipient__email", "recipient_email", "reference", "subject"]
     list_select_related = ["recipient"]
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["requeue_failed"]

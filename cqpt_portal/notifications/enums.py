@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationState(models.TextChoices):
     PENDING = "pending", _("En attente d'envoi")
+    # Handed to the mail server under a lease: if the worker dies, the sweep retries after the lease.
+    SENDING = "sending", _("En cours d'envoi")
     SENT = "sent", _("Envoyée")
     FAILED = "failed", _("Échec")
 

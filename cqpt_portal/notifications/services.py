@@ -1,11 +1,15 @@
 import logging
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mail_admins
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from cqpt_portal.broker import publish_bounded
 
 from .enums import NotificationKind, NotificationState
 from .models import Notification
@@ -24,26 +28,36 @@ def render_notification(*, kind: str, context: dict, language: str, link: str = 
 
 def notification_create(
     *,
-    recipient,
+    recipient=None,
+    email: str = "",
+    language: str = "",
     kind: NotificationKind | str,
     context: dict | None = None,
     link: str = "",
     attachment: tuple[str, str, str] | None = None,
+    reference: str = "",
 ) -> Notification:
     """Write a notification in the caller's transaction; queue its e-mail after commit.
 
-    Side effects: one INSERT now; a Celery task after the transaction commits
-    (none if it rolls back). `link` is the recipient's own page for it (the
+    Side effects: one INSERT now; one bounded publish to the broker after the
+    transaction commits (none if it rolls back). The recipient is a user or,
+    for someone without an account, an `email` address (then `language`, by
+    default the portal's). `link` is the recipient's own page for it (the
     caller builds it for that recipient); `attachment` is (file name, content
-    type, text), e.g. an .ics calendar file.
+    type, text), e.g. an .ics calendar file; `reference` names what it is about
+    for whoever shows its delivery state (e.g. the employer's invitations).
     """
+    if recipient is None and not email:
+        raise ValueError("A notification needs a recipient user or an e-mail address.")
     kind = NotificationKind(kind).value  # an unknown kind is a programming error, not a silent template miss
     context = context or {}
-    language = recipient.language or settings.LANGUAGE_CODE
+    language = (recipient.language if recipient is not None else language) or settings.LANGUAGE_CODE
     subject, body = render_notification(kind=kind, context=context, language=language, link=link)
     name, content_type, content = attachment or ("", "", "")
     notification = Notification.objects.create(
         recipient=recipient,
+        recipient_email="" if recipient is not None else email,
+        reference=reference,
         kind=kind,
         context=context,
         link=link,
@@ -59,63 +73,118 @@ def notification_create(
 
 
 def _enqueue(notification_id: int) -> None:
+    """Hint the worker that a notification is ready, within a bounded time; the outbox sweep covers a miss."""
     from .tasks import send_notification
 
-    try:
-        send_notification.delay(notification_id)
-    except Exception as exc:  # noqa: BLE001 - the broker is down: the outbox sweep will send it
-        logger.warning("Broker unavailable (%s); notification %s left for the outbox sweep", exc, notification_id)
+    if not publish_bounded(send_notification, notification_id):
+        logger.info("Notification %s left for the outbox sweep", notification_id)
 
 
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=settings.NOTIFICATION_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0)))
 
 
-def notification_deliver(*, notification_id: int) -> str:
-    """Send one pending, due notification by e-mail; return "sent", "retry", "failed" or "skipped".
+def _deliverable(now) -> Q:
+    """Pending and due, or taken by a worker whose lease ran out (it died or hung mid-send)."""
+    return Q(state=NotificationState.PENDING, next_attempt_at__lte=now) | Q(
+        state=NotificationState.SENDING, lease_until__lt=now
+    )
 
-    Side effects: sends one e-mail and updates the row. The row is locked while
-    sending so that two workers (or the task and the sweep) never send it twice.
+
+def message_id(notification: Notification) -> str:
+    """The same Message-ID at every attempt, so that a duplicate can be recognised and merged."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "cqpt.invalid"
+    return f"<notification.{notification.pk}.{notification.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
+def _email(notification: Notification) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.email_address],
+        headers={"X-CQPT-Notification": str(notification.pk), "Message-ID": message_id(notification)},
+    )
+    if notification.attachment_name:
+        message.attach(notification.attachment_name, notification.attachment, notification.attachment_type)
+    return message
+
+
+def notification_deliver(*, notification_id: int) -> str:
+    """Send one deliverable notification by e-mail; return "sent", "retry", "failed" or "skipped".
+
+    Side effects: the row is marked "sending" with a lease (committed) before
+    the mail server is contacted, then "sent" right after it accepted, or back
+    to pending with a delay, or "failed" after the last attempt (an ERROR log
+    and a mail to ADMINS). Another worker, or the sweep, takes it only after
+    the lease, so it is sent twice only if this worker died (or its connection
+    was lost) after the server accepted the message and before the row said so.
     """
+    now = timezone.now()
     with transaction.atomic():
         notification = (
             # of=("self",): lock the notification only; locking the recipient too would
             # make a second notification of the same user "locked" and skip it.
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
-            .filter(pk=notification_id, state=NotificationState.PENDING, next_attempt_at__lte=timezone.now())
+            .filter(_deliverable(now), pk=notification_id)
             .first()
         )
         if notification is None:
             return "skipped"
-        message = EmailMultiAlternatives(
-            subject=notification.subject,
-            body=notification.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[notification.recipient.email],
-            headers={"X-CQPT-Notification": str(notification.pk)},
-        )
-        if notification.attachment_name:
-            message.attach(notification.attachment_name, notification.attachment, notification.attachment_type)
+        notification.state = NotificationState.SENDING
         notification.attempts += 1
-        try:
-            message.send(fail_silently=False)
-        except Exception as exc:  # noqa: BLE001 - any mail-server error is retried, then recorded
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                notification.state = NotificationState.FAILED
-                outcome = "failed"
-                logger.error("Notification %s failed after %s attempts", notification.pk, notification.attempts)
-            else:
-                notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
-                outcome = "retry"
+        notification.lease_until = now + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+        notification.save(update_fields=["state", "attempts", "lease_until"])
+    try:
+        _email(notification).send(fail_silently=False)
+    except Exception as exc:  # noqa: BLE001 - any mail-server error is retried, then recorded
+        notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            notification.state = NotificationState.FAILED
+            outcome = "failed"
         else:
-            notification.state = NotificationState.SENT
-            notification.sent_at = timezone.now()
-            notification.last_error = ""
-            outcome = "sent"
-        notification.save(update_fields=["state", "attempts", "last_error", "next_attempt_at", "sent_at"])
-        return outcome
+            notification.state = NotificationState.PENDING
+            notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
+            outcome = "retry"
+    else:
+        notification.state = NotificationState.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        outcome = "sent"
+    notification.lease_until = None
+    mine = Notification.objects.filter(pk=notification.pk)
+    if outcome != "sent":
+        # Only while the lease is still this attempt's: never undo a later attempt's "sent".
+        mine = mine.filter(state=NotificationState.SENDING, attempts=notification.attempts)
+    mine.update(
+        state=notification.state,
+        last_error=notification.last_error,
+        next_attempt_at=notification.next_attempt_at,
+        sent_at=notification.sent_at,
+        lease_until=None,
+    )
+    if outcome == "failed":
+        _alert_failed(notification)
+    return outcome
+
+
+def _alert_failed(notification: Notification) -> None:
+    """A notification will not be e-mailed: an ERROR log for monitoring, and a mail to ADMINS if set."""
+    summary = (
+        f"Notification {notification.pk} ({notification.kind}) failed after {notification.attempts} attempts: "
+        f"{notification.last_error}"
+    )
+    logger.error(summary)
+    if settings.ADMINS:
+        try:
+            mail_admins(
+                f"Notification {notification.pk} non envoyée",
+                f"{summary}\n\nElle est listée dans l'administration (Notifications, filtre « Échec »), "
+                "d'où elle peut être renvoyée.",
+            )
+        except Exception:  # noqa: BLE001 - the mail server may be what is failing; the ERROR log stands
+            logger.exception("Could not mail the administrators about notification %s", notification.pk)
 
 
 def notification_mark_read(*, user, notification_ids=None) -> int:
@@ -127,8 +196,9 @@ def notification_mark_read(*, user, notification_ids=None) -> int:
 
 
 def pending_due_ids(limit: int = 500) -> list[int]:
+    """Notifications the sweep should try now: pending and due, or left "sending" past their lease."""
     return list(
-        Notification.objects.filter(state=NotificationState.PENDING, next_attempt_at__lte=timezone.now())
+        Notification.objects.filter(_deliverable(timezone.now()))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -79,7 +79,10 @@ def test_invitation_is_emailed_to_a_non_user_with_a_working_link(client, django_
     assert invitation.state == InvitationState.PENDING
     assert len(invitation.token) >= 40
     assert timedelta(days=13, hours=23) < invitation.expires_at - timezone.now() <= timedelta(days=14)
-    assert not Notification.objects.exists()  # no account: a direct e-mail, no placeholder user
+    # No account: the outbox e-mails the address alone (no placeholder user), and keeps its state.
+    notification = Notification.objects.get()
+    assert (notification.recipient, notification.recipient_email) == (None, INVITEE)
+    assert notification.state == "sent"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [INVITEE]

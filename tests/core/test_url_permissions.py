@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 # URL names (namespace:name) that anonymous visitors may open, and why.
 PUBLIC = {
     "home": "the portal's front page",
-    "healthz": "the load balancer's health check",
+    "healthz": "the load balancer's liveness probe",
+    "readyz": "the load balancer's readiness probe (database, Redis)",
     "favicon": "the icon browsers ask for at /favicon.ico",
     "accessibility": "the accessibility statement (footer)",
     "privacy": "the privacy notice (footer; RGPD art. 13)",

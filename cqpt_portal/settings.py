@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "catalogue",
     "candidates",
     "evaluation",
+    "cpne",
     "funding",
     "demo",
 ]
@@ -225,7 +226,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.remind_unanswered_assignments",
         "schedule": env.int("ASSIGNMENT_REMINDER_SWEEP_SECONDS", default=3600),
     },
+    # CPNE (issue 9): certificates and minutes a broker outage or a killed worker left undone.
+    "sweep-cpne-certificates": {
+        "task": "cpne.tasks.sweep_certificates_and_minutes",
+        "schedule": env.int("CPNE_SWEEP_SECONDS", default=300),
+    },
 }
+# CPNE (issue 9): members present in each college for the commission to decide.
+CPNE_QUORUM_PER_COLLEGE = env.int("CPNE_QUORUM_PER_COLLEGE", default=2)
 # Working days an evaluator organisation has to answer an assignment before it is reminded and shown as late.
 ASSIGNMENT_ANSWER_DAYS = env.int("ASSIGNMENT_ANSWER_DAYS", default=5)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("cqpt_portal.audit.urls")),
     path("candidature/", include("candidates.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("cpne/", include("cpne.urls")),
     path("financement/", include("funding.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -48,5 +48,11 @@ class NotificationKind(models.TextChoices):
     WORKPLACE_SCHEDULED = "workplace_scheduled", _("Mise en situation planifiée")
     EVALUATION_TRANSMITTED = "evaluation_transmitted", _("Résultats transmis à la CPNE")
     EVALUATION_ABANDONED = "evaluation_abandoned", _("Évaluation abandonnée")
+    # the CPNE's decisions (cpne/)
+    CPNE_AWARDED = "cpne_awarded", _("CQPT délivré par la CPNE")
+    CPNE_NOT_AWARDED = "cpne_not_awarded", _("CQPT non délivré par la CPNE")
+    CPNE_DEFERRED = "cpne_deferred", _("Décision de la CPNE ajournée")
+    CPNE_AWARD_REVOKED = "cpne_award_revoked", _("Délivrance du CQPT annulée")
+    CPNE_DECISION_STAFF = "cpne_decision_staff", _("Décision de la CPNE sur un dossier")
     # administrators
     TEST = "test", _("Message d'essai")

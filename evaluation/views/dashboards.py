@@ -1,4 +1,4 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from cqpt_portal.accounts.decorators import permission_required
 
@@ -10,4 +10,5 @@ def evaluator_dashboard(request):
 
 @permission_required("evaluation.view_cpne_dashboard")
 def cpne_dashboard(request):
-    return render(request, "evaluation/cpne_dashboard.html")
+    """The CPNE's space is the cpne app's (issue 9); the old address leads there."""
+    return redirect("cpne:dashboard")

@@ -37,11 +37,9 @@ def agenda(meeting):
     )
 
 
-def item_for_members(item_id):
-    """One agenda line with what members may read: the synthesis and the grid, never the private files."""
-    return AgendaItem.objects.select_related("meeting", "dossier__cqpt", "dossier__evaluation__organisation").filter(
-        pk=item_id
-    )
+def items_for_members():
+    """Agenda lines with what members may read: the synthesis and the grid, never the private files."""
+    return AgendaItem.objects.select_related("meeting", "dossier__cqpt", "dossier__evaluation__organisation")
 
 
 def synthesis_of(evaluation):

@@ -271,7 +271,8 @@ def certificate_html(certificate: Certificate) -> str:
     qr = segno.make(url, error="m")
     return render_to_string(
         "cpne/certificate.html",
-        {"certificate": certificate, "verification_url": url, "qr_svg": qr.svg_data_uri(scale=4, border=2)},
+        # A PNG (not SVG): the PDF keeps it as an image, which a reader (and the tests) can decode.
+        {"certificate": certificate, "verification_url": url, "qr_png": qr.png_data_uri(scale=6, border=2)},
     )
 
 

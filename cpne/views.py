@@ -200,7 +200,7 @@ def conflict_declare(request, obj):
     return redirect("cpne:meeting", obj.meeting_id)
 
 
-@permission_required("cpne.view_meeting", lookup=(selectors.item_for_members, "pk"))
+@permission_required("cpne.view_meeting", lookup=(selectors.items_for_members, "pk"))
 def item_detail(request, obj):
     evaluation = getattr(obj.dossier, "evaluation", None)
     return render(

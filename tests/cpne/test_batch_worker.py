@@ -91,9 +91,8 @@ def _made():
     return Certificate.objects.exclude(pdf="").count()
 
 
-def test_a_worker_killed_mid_batch_leaves_no_gap_and_no_duplicate(
-    transactional_db, web_publishes_to_redis, tmp_path, settings
-):
+@pytest.mark.usefixtures("transactional_db", "web_publishes_to_redis")
+def test_a_worker_killed_mid_batch_leaves_no_gap_and_no_duplicate(tmp_path, settings):
     private_root = tmp_path / "private"
     settings.PRIVATE_MEDIA_ROOT = private_root
     for _i in range(AWARDS):

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from candidates.enums import DossierState
 from candidates.models import Dossier, DossierSubmission
 from catalogue.models import Company, Cqpt
+from cpne.demo import DEMO_CPNE_CANDIDATES
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.models import AuditEvent
@@ -27,8 +28,9 @@ def test_seed_demo_is_idempotent_and_fills_the_queue_through_the_workflow(capsys
     assert sorted(submitted.values_list("number", flat=True)) == [
         f"{prefix}{n:06d}" for prefix in {d.number[:10] for d in submitted} for n in (1, 2, 3)
     ]
-    assert DossierSubmission.objects.count() == 3
-    assert AuditEvent.objects.filter(action="submit").count() == 3
+    # The CPNE's demo (cpne/demo.py) files its own dossiers, taken past the queue to the CPNE.
+    assert DossierSubmission.objects.count() == 3 + len(DEMO_CPNE_CANDIDATES)
+    assert AuditEvent.objects.filter(action="submit").count() == 3 + len(DEMO_CPNE_CANDIDATES)
     assert all(d.documents.count() == 3 for d in submitted)
     assert first.rstrip().splitlines()[-1].startswith("Staff accounts log in with a second factor")
     assert "candidat@demo.cqpt.fr" in first and "cqpt-demo-2026!" in first

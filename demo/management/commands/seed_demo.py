@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cpne.demo import cpne_demo_seed
 from demo.services import demo_accounts_seed
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             call_command("seed_funding_schemes", verbosity=0)
             lines = demo_accounts_seed()
             call_command("seed_demo_dossiers")
+            cpne_demo_seed()  # CPNE (issue 9): a past meeting with its decisions and certificate, the next one
         # Printed last, after the demo e-mails that the commit sends to the console.
         for line in lines:
             self.stdout.write(line)

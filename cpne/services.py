@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +31,7 @@ from .models import (
     CpneMembership,
     Decision,
     Meeting,
+    certificate_path,
 )
 
 # No look-alikes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
@@ -268,7 +269,8 @@ def certificate_html(certificate: Certificate) -> str:
     import segno
 
     url = verification_url(certificate.code)
-    qr = segno.make(url, error="m")
+    # A fixed mask: segno would otherwise score the eight masks, most of the QR's cost (any mask reads the same).
+    qr = segno.make(url, error="m", micro=False, mask=0)
     return render_to_string(
         "cpne/certificate.html",
         # A PNG (not SVG): the PDF keeps it as an image, which a reader (and the tests) can decode.
@@ -277,24 +279,38 @@ def certificate_html(certificate: Certificate) -> str:
 
 
 def certificate_pdf_make(*, certificate_id: int, force: bool = False) -> Certificate:
-    """Render the certificate's PDF (WeasyPrint) and keep it; idempotent: done once unless forced."""
+    """Render the certificate's PDF (WeasyPrint) and keep it; idempotent: done once unless forced.
+
+    The file is written first, then the row is updated only if it still has no PDF (or when forced): two
+    workers racing on the same award keep one file, the loser deletes its own.
+    """
     from .pdf import html_to_pdf
 
     certificate = Certificate.objects.get(pk=certificate_id)
     if certificate.pdf and not force:
         return certificate
+    old = certificate.pdf.name if certificate.pdf else ""
     pdf = html_to_pdf(certificate_html(certificate))
+    storage = certificate.pdf.storage
+    name = storage.save(certificate_path(certificate, f"{certificate.number}.pdf"), ContentFile(pdf))
+    now = timezone.now()
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if certificate.pdf and not force:
-            return certificate  # another worker was faster
-        old = certificate.pdf.name if certificate.pdf else None
-        certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(pdf), save=False)
-        certificate.pdf_made_at = timezone.now()
-        certificate.save(update_fields=["pdf", "pdf_made_at"])
+        _relaxed_commit()
+        updated = Certificate.objects.filter(pk=certificate_id, pdf=old).update(pdf=name, pdf_made_at=now)
+    if not updated:
+        storage.delete(name)  # another worker was faster
+        return Certificate.objects.get(pk=certificate_id)
     if old:
-        certificate.pdf.storage.delete(old)
+        storage.delete(old)
+    certificate.pdf.name, certificate.pdf_made_at = name, now
     return certificate
+
+
+def _relaxed_commit() -> None:
+    """The PDF's row may be lost in a server crash (the sweep makes it again): do not wait for the disk."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def minutes_pdf_make(*, meeting_id: int, force: bool = False) -> Meeting:

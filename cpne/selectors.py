@@ -103,7 +103,7 @@ def minutes_context(meeting) -> dict:
         "present": [a for a in attendances if a.present],
         "absent": [a for a in attendances if not a.present],
         "colleges": College,
-        "present_counts": present_by_college(meeting),
+        "present_counts": [(College(c).label, n) for c, n in present_by_college(meeting).items()],
         "quorum": quorum_per_college(),
         "items": list(agenda(meeting)),
     }

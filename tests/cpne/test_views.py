@@ -191,3 +191,58 @@ def test_a_member_declares_a_conflict_of_interest(client):
     assert item.conflicts.get().member == member
     login(client, UserFactory(role="cpne_member"))  # no seat: may not declare
     assert client.post(reverse("cpne:conflict_declare", args=[item.pk])).status_code == 403
+
+
+def test_the_minutes_say_who_was_present_the_quorum_and_each_decision(closed_with_award):
+    import io
+
+    from pypdf import PdfReader
+
+    meeting = closed_with_award["meeting"]
+    meeting.refresh_from_db()
+    with meeting.minutes.open("rb") as handle:
+        text = " ".join(PdfReader(io.BytesIO(handle.read())).pages[0].extract_text().split())
+    assert f"Procès-verbal de la séance de la CPNE du {timezone.localtime(meeting.starts_at):%d/%m/%Y}" in text
+    for members in closed_with_award["members"].values():
+        for member in members:
+            assert member.get_full_name() in text
+    assert "Quorum : au moins 2 membre(s) présent(s) par collège." in text
+    assert closed_with_award["setup"].dossier.number in text and "CQPT délivré" in text
+    assert Certificate.objects.get().number in text.replace(" ", "")  # the table cell may break the number
+
+
+def test_an_administrator_revokes_an_award_through_the_page(client, closed_with_award):
+    certificate = Certificate.objects.get()
+    url = reverse("cpne:decision_revoke", args=[certificate.decision_id])
+    admin = administrator()
+    login(client, admin)
+    response = client.post(url, {"revoke-meeting": closed_with_award["meeting"].pk, "revoke-reason": ""})
+    assert response.status_code == 400
+    page = _text(response)
+    assert "Indiquez le motif de l'annulation." in page
+    assert "La séance doit être une séance tenue après celle de la délivrance." in page
+    later = planned_meeting(closed_with_award["secretary"], days=40)
+    Meeting.objects.filter(pk=later.pk).update(state=MeetingState.CLOSED)
+    response = client.post(url, {"revoke-meeting": later.pk, "revoke-reason": "Fraude aux preuves."})
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None
+    login(client, closed_with_award["setup"].dossier.candidate)
+    assert client.get(reverse("cpne:certificate_download", args=[certificate.pk])).status_code == 404
+    assert "révoqué" in _text(client.get(reverse("candidates:dashboard")))
+
+
+def test_a_cancelled_meeting_gives_its_dossiers_back_to_the_next_one(client):
+    setup = transmitted_dossier()
+    sec = secretary()
+    meeting = planned_meeting(sec)
+    login(client, sec)
+    url = reverse("cpne:meeting_transition", args=[meeting.pk])
+    response = client.post(url, {"transition": "cancel", "cancel-reason": ""}, follow=True)
+    assert "Indiquez le motif de l'annulation." in _text(response)
+    client.post(url, {"transition": "cancel", "cancel-reason": "Quorum impossible ce jour-là."})
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CANCELLED
+    assert meeting.items.get().postpone_reason == "Quorum impossible ce jour-là."
+    following = planned_meeting(sec, days=20)
+    assert list(following.items.values_list("dossier_id", flat=True)) == [setup.dossier.pk]

@@ -73,6 +73,7 @@ def _awards(count: int) -> Meeting:
     """A closed meeting with `count` released awards and their certificates (numbers drawn, no PDF yet)."""
     from tests.factories import CqptFactory, DossierFactory, UserFactory
 
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # bench users never log in
     secretary = UserFactory(role=Role.CPNE_SECRETARY, email=f"bench-{uuid.uuid4().hex[:8]}@cqpt.invalid")
     cqpt = CqptFactory()
     now = timezone.now()

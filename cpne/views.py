@@ -175,14 +175,15 @@ def decision_record(request, obj):
 def item_postpone(request, obj):
     form = PostponeForm(request.POST)
     try:
-        services.item_postpone(item_id=obj.pk, actor=request.user, reason=request.POST.get("reason", ""))
+        services.item_postpone(
+            item_id=obj.pk, actor=request.user, reason=form.cleaned_data["reason"] if form.is_valid() else ""
+        )
     except ActionRefused as refused:
         for message in refused.messages:
             messages.error(request, message)
     else:
         messages.success(request, _("Le dossier est reporté à la séance suivante."))
-    del form
-    return redirect("cpne:meeting", obj.meeting_id)
+    return redirect(reverse("cpne:meeting", args=[obj.meeting_id]) + f"#item-{obj.pk}")
 
 
 @require_POST

@@ -246,3 +246,18 @@ def test_a_cancelled_meeting_gives_its_dossiers_back_to_the_next_one(client):
     assert meeting.items.get().postpone_reason == "Quorum impossible ce jour-là."
     following = planned_meeting(sec, days=20)
     assert list(following.items.values_list("dossier_id", flat=True)) == [setup.dossier.pk]
+
+
+def test_the_secretary_postpones_a_dossier_with_a_reason(client):
+    transmitted_dossier()
+    sec = secretary()
+    meeting = planned_meeting(sec)
+    item = meeting.items.get()
+    login(client, sec)
+    response = client.post(reverse("cpne:item_postpone", args=[item.pk]), {"reason": " "}, follow=True)
+    assert "Indiquez le motif du report." in _text(response)
+    item.refresh_from_db()
+    assert item.postponed_at is None
+    client.post(reverse("cpne:item_postpone", args=[item.pk]), {"reason": "Synthèse incomplète"})
+    item.refresh_from_db()
+    assert item.postpone_reason == "Synthèse incomplète"

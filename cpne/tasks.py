@@ -28,13 +28,16 @@ def _warm_fonts(**kwargs):
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), max_retries=3)
 def certificate_make(decision_id: int) -> None:
     """The award's certificate (issued if missing) and its PDF; nothing to do if both exist."""
+    from .models import Certificate
     from .services import certificate_issue, certificate_pdf_make
 
-    decision = Decision.objects.select_related("dossier__cqpt", "meeting").get(pk=decision_id)
-    if decision.outcome != DecisionOutcome.AWARDED or decision.state == DecisionState.PENDING:
-        return
-    certificate = certificate_issue(decision=decision)
-    certificate_pdf_make(certificate_id=certificate.pk)
+    certificate_id = Certificate.objects.filter(decision_id=decision_id).values_list("pk", flat=True).first()
+    if certificate_id is None:  # normally issued when the meeting closed; issued here if it was not
+        decision = Decision.objects.select_related("dossier__cqpt", "meeting").get(pk=decision_id)
+        if decision.outcome != DecisionOutcome.AWARDED or decision.state == DecisionState.PENDING:
+            return
+        certificate_id = certificate_issue(decision=decision).pk
+    certificate_pdf_make(certificate_id=certificate_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

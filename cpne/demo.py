@@ -202,7 +202,7 @@ def cpne_demo_seed() -> None:
     Side effects: demo users, dossiers, evaluations, meetings, decisions, a certificate (its PDF by Celery after
     commit), notifications. Needs the demo accounts and the catalogue first.
     """
-    from .services import attendance_record, decision_record, meeting_create
+    from .services import attendance_record, decision_record, item_postpone, meeting_create
     from .workflow import MEETING_WORKFLOW
 
     for email, first, last, college in DEMO_MEMBERS:
@@ -230,7 +230,10 @@ def cpne_demo_seed() -> None:
     attendance_record(
         meeting_id=past.pk, actor=secretary, present_ids=set(past.attendances.values_list("pk", flat=True))
     )
-    first, second = past.items.order_by("position")
+    ours = {dossier.pk for dossier in dossiers[:2]}
+    for item in past.items.exclude(dossier_id__in=ours):  # another demo's dossier: for the next meeting
+        item_postpone(item_id=item.pk, actor=secretary, reason="Synthèse reçue trop tard pour être examinée.")
+    first, second = past.items.filter(dossier_id__in=ours).order_by("position")
     decision_record(item_id=first.pk, actor=secretary, outcome=DecisionOutcome.AWARDED)
     decision_record(
         item_id=second.pk,

@@ -22,7 +22,7 @@ def test_seed_demo_gives_the_cpne_a_past_and_an_upcoming_meeting(settings, djang
     certificate = Certificate.objects.get()
     assert certificate.pdf and certificate.decided_on == past.starts_at.date()
     assert upcoming.state == MeetingState.PLANNED
-    assert upcoming.items.count() == 2
+    assert upcoming.items.count() >= 2  # with any dossier another demo transmitted
     assert {i.dossier.state for i in upcoming.items.all()} == {DossierState.TRANSMITTED_TO_CPNE}
     assert CpneMembership.objects.filter(user__email="cpne@demo.cqpt.fr").exists()
     assert CpneMembership.objects.count() == 4

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cqpt_portal.accounts.enums import Role
-from cqpt_portal.accounts.rules import is_administrator, is_admissibility_reviewer
+from cqpt_portal.accounts.rules import is_administrator, is_admissibility_reviewer, is_cpne_secretary
 from cqpt_portal.accounts.selectors import active_users_with_role, verified_employers_of
 from cqpt_portal.notifications.enums import NotificationKind as Kind
 from cqpt_portal.workflow import Transition, Workflow, field_problem
@@ -96,6 +96,7 @@ def _notification_context(dossier: Dossier, data: dict) -> dict:
         "comment": data.get("comment", ""),
         "missing_items": [missing_item_label(item) for item in data.get("missing_items", [])],
         "reason": data.get("reason", ""),
+        "state_label": str(dossier.get_state_display()),  # CPNE (issue 9)
     }
 
 
@@ -202,6 +203,110 @@ def _decide(outcome):
         _record_decision(dossier, actor, outcome, data)
 
     return effect
+
+
+# --- the CPNE's decisions (issue 9, cpne/) ------------------------------------------------------
+# Applied by cpne.workflow when the secretary closes a meeting (all its decisions at once), or when an
+# administrator revokes an award on a later meeting's decision; candidates.workflow imports nothing of cpne.
+
+
+def _evaluation_staff(dossier):
+    """The evaluator and the managers of the evaluator organisation of this dossier."""
+    from django.contrib.auth import get_user_model
+
+    evaluation = getattr(dossier, "evaluation", None)
+    if evaluation is None or evaluation.organisation_id is None:
+        return []
+    managers = get_user_model().objects.filter(
+        role=Role.EVALUATOR_MANAGER, evaluator_organisation_id=evaluation.organisation_id, is_active=True
+    )
+    staff = {u.pk: u for u in managers}
+    if evaluation.evaluator_id:
+        staff.setdefault(evaluation.evaluator_id, evaluation.evaluator)
+    return list(staff.values())
+
+
+def _notify_cpne(kind):
+    """The candidate and the sharing employers hear the decision; the organisation and AUVICOM too (staff kind)."""
+
+    def notify(dossier, actor, data):
+        staff = {u.pk: u for u in _evaluation_staff(dossier)}
+        for reviewer in active_users_with_role(Role.AUVICOM_REVIEWER):
+            staff.setdefault(reviewer.pk, reviewer)
+        return [(r, kind) for r in [dossier.candidate, *sharing_employers(dossier)]] + [
+            (u, Kind.CPNE_DECISION_STAFF) for u in staff.values()
+        ]
+
+    return notify
+
+
+def _guard_cpne_reason(message):
+    def guard(dossier, actor, data):
+        return [] if (data.get("reason") or "").strip() else [field_problem("reason", message)]
+
+    return guard
+
+
+def _guard_cpne_comment(message):
+    def guard(dossier, actor, data):
+        return [] if data.get("comment") else [field_problem("comment", message)]
+
+    return guard
+
+
+CPNE_TRANSITIONS = [
+    Transition(
+        name="cpne_award",
+        sources=frozenset({DossierState.TRANSMITTED_TO_CPNE}),
+        target=DossierState.AWARDED,
+        allowed=is_cpne_secretary | is_administrator,
+        staff_label=gettext_lazy("Délivrance du CQPT par la CPNE"),
+        owner_label=gettext_lazy("CQPT délivré"),
+        success_message=gettext_lazy("Le CQPT est délivré."),
+        style="success",
+        group="cpne",
+        notify=_notify_cpne(Kind.CPNE_AWARDED),
+    ),
+    Transition(
+        name="cpne_not_award",
+        sources=frozenset({DossierState.TRANSMITTED_TO_CPNE}),
+        target=DossierState.NOT_AWARDED,
+        allowed=is_cpne_secretary | is_administrator,
+        staff_label=gettext_lazy("Non-délivrance du CQPT par la CPNE"),
+        owner_label=gettext_lazy("CQPT non délivré"),
+        success_message=gettext_lazy("La non-délivrance est publiée."),
+        style="danger",
+        group="cpne",
+        guard=_guard_cpne_reason(gettext_lazy("Indiquez le motif communiqué au candidat.")),
+        notify=_notify_cpne(Kind.CPNE_NOT_AWARDED),
+    ),
+    Transition(
+        name="cpne_defer",
+        sources=frozenset({DossierState.TRANSMITTED_TO_CPNE}),
+        target=DossierState.IN_EVALUATION,
+        allowed=is_cpne_secretary | is_administrator,
+        staff_label=gettext_lazy("Décision ajournée par la CPNE"),
+        owner_label=gettext_lazy("Décision ajournée : l'évaluation reprend"),
+        success_message=gettext_lazy("La décision est ajournée ; l'évaluation reprend."),
+        style="warning",
+        group="cpne",
+        guard=_guard_cpne_comment(gettext_lazy("Indiquez ce qui est demandé à l'évaluateur.")),
+        notify=_notify_cpne(Kind.CPNE_DEFERRED),
+    ),
+    Transition(
+        name="revoke_award",
+        sources=frozenset({DossierState.AWARDED}),
+        target=DossierState.NOT_AWARDED,
+        allowed=is_administrator,
+        staff_label=gettext_lazy("Annulation de la délivrance (décision ultérieure de la CPNE)"),
+        owner_label=gettext_lazy("Délivrance du CQPT annulée"),
+        success_message=gettext_lazy("La délivrance est annulée ; le certificat n'est plus valide."),
+        style="outline-danger",
+        group="cpne",
+        guard=_guard_cpne_comment(gettext_lazy("Indiquez le motif de l'annulation.")),
+        notify=_notify_cpne(Kind.CPNE_AWARD_REVOKED),
+    ),
+]
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -402,6 +507,7 @@ DOSSIER_WORKFLOW = Workflow(
             group="evaluation",
             notify=_to_employers(Kind.DOSSIER_STATE_EMPLOYER),
         ),
+        *CPNE_TRANSITIONS,  # the CPNE's decisions (issue 9)
     ],
 )
 TRANSITIONS = DOSSIER_WORKFLOW.transitions

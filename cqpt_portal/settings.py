@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "candidates",
     "evaluation",
     "quiz",
+    "cpne",
     "funding",
     "personal_data",
     "demo",
@@ -275,7 +276,12 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # sweep; after a failed publish a process does not try that broker again for the pause.
 OUTBOX_PUBLISH_TIMEOUT = env.float("OUTBOX_PUBLISH_TIMEOUT", default=1.0)
 OUTBOX_PUBLISH_PAUSE_SECONDS = env.float("OUTBOX_PUBLISH_PAUSE_SECONDS", default=10)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 3600}
+# visibility_timeout: how long an unacknowledged task (its worker killed) waits before Redis hands it again.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
 CELERY_BEAT_SCHEDULE = {
     "flush-notification-outbox": {
         "task": "cqpt_portal.notifications.tasks.flush_outbox",
@@ -293,7 +299,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quiz.tasks.close_expired_attempts",
         "schedule": env.int("QUIZ_EXPIRY_SWEEP_SECONDS", default=30),
     },
+    # CPNE (issue 9): certificates and minutes a broker outage or a killed worker left undone.
+    "sweep-cpne-certificates": {
+        "task": "cpne.tasks.sweep_certificates_and_minutes",
+        "schedule": env.int("CPNE_SWEEP_SECONDS", default=300),
+    },
 }
+# CPNE (issue 9): members present in each college for the commission to decide.
+CPNE_QUORUM_PER_COLLEGE = env.int("CPNE_QUORUM_PER_COLLEGE", default=2)
 # How long the portal keeps each kind of personal data (RGPD art. 5-1-e); the nightly task
 # personal_data.tasks.apply_retention applies it and the privacy page shows it. Each period is
 # overridable by the environment variable RETENTION_<KEY upper-cased>, e.g. RETENTION_DRAFT_INACTIVE_MONTHS=6.
@@ -346,5 +359,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # weasyprint.progress logs every rendering step at INFO: noise, and time, in the certificate batch (CPNE).
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -34,6 +34,7 @@ urlpatterns = [
     path("candidature/", include("candidates.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("quiz/", include("quiz.urls")),
+    path("cpne/", include("cpne.urls")),
     path("financement/", include("funding.urls")),
     path("donnees-personnelles/", include("personal_data.urls")),
     path("confidentialite/", privacy, name="privacy"),

@@ -18,7 +18,7 @@ from candidates.enums import FINAL_STATES as DOSSIER_FINAL_STATES
 from candidates.enums import DossierState
 from candidates.workflow import DOSSIER_WORKFLOW, sharing_employers
 from cqpt_portal.accounts.enums import Role
-from cqpt_portal.accounts.rules import is_administrator, is_admissibility_reviewer, is_auvicom
+from cqpt_portal.accounts.rules import is_administrator, is_admissibility_reviewer, is_auvicom, is_cpne_secretary
 from cqpt_portal.accounts.selectors import active_users_with_role
 from cqpt_portal.notifications.enums import NotificationKind as Kind
 from cqpt_portal.workflow import Transition, Workflow, field_problem
@@ -416,6 +416,63 @@ def _with_visit_calendar(notify):
     return with_calendar
 
 
+# --- the CPNE's deferral (issue 9, cpne/) ----------------------------------------------------------
+# The CPNE adjourns its decision: the evaluation is in progress again, the phases the commission asks to
+# redo lose their result, the synthesis must be given again; the dossier goes back to "in evaluation".
+
+
+def _guard_return_from_cpne(evaluation, actor, data):
+    problems = []
+    if not data.get("comment"):
+        problems.append(field_problem("comment", _("Indiquez ce qui est demandé à l'évaluateur.")))
+    phases = data.get("redo_phases") or []
+    if not phases or set(phases) - set(Phase.values):
+        problems.append(field_problem("redo_phases", _("Choisissez au moins une phase à reprendre.")))
+    return problems
+
+
+def _effect_return_from_cpne(evaluation, actor, data):
+    phases = set(data["redo_phases"])
+    if Phase.EVIDENCE in phases:
+        evaluation.evidence_state = EvidenceState.RETURNED
+        evaluation.evidence_return_note = data["comment"]
+        evaluation.evidence_result = ""
+        evaluation.evidence_comment = ""
+    if Phase.QUIZ in phases:
+        evaluation.quiz_state = QuizState.PENDING
+        evaluation.quiz_result = ""
+        evaluation.quiz_score = None
+        evaluation.quiz_comment = ""
+    if Phase.WORKPLACE in phases:
+        evaluation.workplace_state = WorkplaceState.TO_SCHEDULE
+        evaluation.workplace_result = ""
+        evaluation.workplace_comment = ""
+        evaluation.workplace_grid = ""
+        evaluation.visits.filter(is_current=True).update(is_current=False)
+    evaluation.opinion = ""
+    evaluation.transmitted_at = None
+    evaluation.transmitted_by = None
+    data["redo_phases"] = sorted(phases)
+    DOSSIER_WORKFLOW.apply(pk=evaluation.dossier_id, name="cpne_defer", actor=actor, comment=data["comment"])
+
+
+CPNE_EVALUATION_TRANSITIONS = [
+    Transition(
+        name="return_from_cpne",
+        sources=frozenset({EvaluationState.TRANSMITTED}),
+        target=EvaluationState.IN_PROGRESS,
+        allowed=is_cpne_secretary | is_administrator,
+        staff_label=gettext_lazy("Reprise de l'évaluation demandée par la CPNE"),
+        owner_label=gettext_lazy("L'évaluation reprend à la demande de la CPNE"),
+        success_message=gettext_lazy("L'évaluation reprend avec les compléments demandés par la CPNE."),
+        style="warning",
+        group="cpne",
+        guard=_guard_return_from_cpne,
+        effect=_effect_return_from_cpne,
+    ),
+]
+
+
 # --- the tables ----------------------------------------------------------------------------------
 
 _COMMON = {"link": evaluation_link, "context": _context, "select_related": ("dossier", "organisation")}
@@ -501,6 +558,7 @@ EVALUATION_WORKFLOW = Workflow(
             effect=_effect_abandon,
             notify=_to(Kind.EVALUATION_ABANDONED, CANDIDATE, REVIEWERS, EMPLOYERS),
         ),
+        *CPNE_EVALUATION_TRANSITIONS,  # the CPNE's deferral (issue 9)
     ],
     **_COMMON,
 )

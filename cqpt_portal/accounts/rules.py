@@ -48,6 +48,11 @@ def is_cpne(user):
 
 
 @rules.predicate
+def is_cpne_secretary(user):
+    return user.is_authenticated and user.role == Role.CPNE_SECRETARY
+
+
+@rules.predicate
 def is_administrator(user):
     return user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN)
 

@@ -167,7 +167,7 @@ def dashboard(request):
     if user.role in EVALUATOR_ROLES:
         return redirect("evaluation:evaluator_dashboard")
     if user.role in CPNE_ROLES:
-        return redirect("evaluation:cpne_dashboard")
+        return redirect("cpne:dashboard")
     raise PermissionDenied
 
 

@@ -54,5 +54,11 @@ class NotificationKind(models.TextChoices):
     DATA_ARCHIVE_READY = "data_archive_ready", _("Archive de vos données prête")
     DRAFT_DELETION_WARNING = "draft_deletion_warning", _("Brouillon bientôt supprimé")
     NAME_CHANGE_DECIDED = "name_change_decided", _("Demande de changement de nom traitée")
+    # the CPNE's decisions (cpne/)
+    CPNE_AWARDED = "cpne_awarded", _("CQPT délivré par la CPNE")
+    CPNE_NOT_AWARDED = "cpne_not_awarded", _("CQPT non délivré par la CPNE")
+    CPNE_DEFERRED = "cpne_deferred", _("Décision de la CPNE ajournée")
+    CPNE_AWARD_REVOKED = "cpne_award_revoked", _("Délivrance du CQPT annulée")
+    CPNE_DECISION_STAFF = "cpne_decision_staff", _("Décision de la CPNE sur un dossier")
     # administrators
     TEST = "test", _("Message d'essai")

@@ -4,7 +4,7 @@ Every list is paginated and costs the same number of queries whatever its size.
 """
 
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
@@ -127,7 +127,8 @@ def auvicom_overview(request):
 
 @permission_required("evaluation.view_cpne_dashboard")
 def cpne_dashboard(request):
-    return render(request, "evaluation/cpne_dashboard.html")
+    """The CPNE's space is the cpne app's (issue 9); the old address leads there."""
+    return redirect("cpne:dashboard")
 
 
 # The evaluator's and the CPNE's dashboards are routed in evaluation/urls.py.

@@ -70,8 +70,8 @@ def test_registration_stores_the_language_of_the_page(client, django_capture_on_
         (Role.AUVICOM_FUNDING, "funding:dashboard"),
         (Role.EVALUATOR, "evaluation:evaluator_dashboard"),
         (Role.EVALUATOR_MANAGER, "evaluation:evaluator_dashboard"),
-        (Role.CPNE_MEMBER, "evaluation:cpne_dashboard"),
-        (Role.CPNE_SECRETARY, "evaluation:cpne_dashboard"),
+        (Role.CPNE_MEMBER, "cpne:dashboard"),
+        (Role.CPNE_SECRETARY, "cpne:dashboard"),
         (Role.ADMIN, "accounts:admin_dashboard"),
     ],
 )

@@ -19,8 +19,8 @@ DASHBOARDS = {
     Role.AUVICOM_FUNDING: "funding:dashboard",
     Role.EVALUATOR: "evaluation:evaluator_dashboard",
     Role.EVALUATOR_MANAGER: "evaluation:manager_dashboard",
-    Role.CPNE_MEMBER: "evaluation:cpne_dashboard",
-    Role.CPNE_SECRETARY: "evaluation:cpne_dashboard",
+    Role.CPNE_MEMBER: "cpne:dashboard",
+    Role.CPNE_SECRETARY: "cpne:dashboard",
     Role.ADMIN: "accounts:admin_dashboard",
 }
 ACCOUNTS = {role: email for email, role, *_rest in DEMO_ACCOUNTS}

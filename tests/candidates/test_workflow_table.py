@@ -60,6 +60,11 @@ EXPECTED = {
         {"evaluator_manager", "evaluator"},
         {S.EVALUATOR_ASSIGNED, S.IN_EVALUATION, S.EVALUATION_COMPLETE},
     ),
+    # the CPNE's decisions (applied by cpne.workflow when a meeting is closed; revocation by an administrator)
+    "cpne_award": ({"cpne_secretary", "admin"}, {S.TRANSMITTED_TO_CPNE}),
+    "cpne_not_award": ({"cpne_secretary", "admin"}, {S.TRANSMITTED_TO_CPNE}),
+    "cpne_defer": ({"cpne_secretary", "admin"}, {S.TRANSMITTED_TO_CPNE}),
+    "revoke_award": ({"admin"}, {S.AWARDED}),
 }
 EXPECTED_TARGET = {
     "submit": S.SUBMITTED,
@@ -75,6 +80,10 @@ EXPECTED_TARGET = {
     "complete_evaluation": S.EVALUATION_COMPLETE,
     "transmit_to_cpne": S.TRANSMITTED_TO_CPNE,
     "abandon_evaluation": S.EVALUATION_ABANDONED,
+    "cpne_award": S.AWARDED,
+    "cpne_not_award": S.NOT_AWARDED,
+    "cpne_defer": S.IN_EVALUATION,
+    "revoke_award": S.NOT_AWARDED,
 }
 
 
@@ -86,6 +95,10 @@ def _valid_data(name, state):
         return {"reason": InadmissibilityReason.CIF}
     if name == "withdraw":
         return {"comment": "Je change de métier."}
+    if name == "cpne_not_award":
+        return {"reason": "Bloc 2 non acquis."}
+    if name in ("cpne_defer", "revoke_award"):
+        return {"comment": "Compléments demandés."}
     if name == "correct_decision":
         if state == S.ADMISSIBLE:
             return {"outcome": AdmissibilityOutcome.INADMISSIBLE, "reason": "cif", "comment": "Erreur."}

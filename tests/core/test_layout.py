@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = {"catalogue", "candidates", "evaluation", "funding", "demo"}
+DOMAIN_APPS = {"catalogue", "candidates", "evaluation", "cpne", "funding", "demo"}
 # The project's settings and root urls list the domain apps by design.
 INFRASTRUCTURE_EXEMPT = {"cqpt_portal/settings.py", "cqpt_portal/urls.py"}
 

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from candidates.enums import DossierState
 from candidates.models import Dossier, DossierSubmission
 from catalogue.models import Company, Cqpt
+from cpne.demo import DEMO_CPNE_CANDIDATES
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.models import AuditEvent
@@ -27,9 +28,10 @@ def test_seed_demo_is_idempotent_and_fills_the_queue_through_the_workflow(capsys
     assert sorted(submitted.values_list("number", flat=True)) == [
         f"{prefix}{n:06d}" for prefix in {d.number[:10] for d in submitted} for n in (1, 2, 3)
     ]
-    # The queue's three, and the seven of the demo evaluations (evaluation/demo.py).
-    assert DossierSubmission.objects.count() == 10
-    assert AuditEvent.objects.filter(action="submit").count() == 10
+    # The queue's three, the seven of the demo evaluations (evaluation/demo.py), and the CPNE demo's own
+    # dossiers (cpne/demo.py), taken past the queue to the CPNE.
+    assert DossierSubmission.objects.count() == 10 + len(DEMO_CPNE_CANDIDATES)
+    assert AuditEvent.objects.filter(action="submit").count() == 10 + len(DEMO_CPNE_CANDIDATES)
     assert all(d.documents.count() == 3 for d in submitted)
     assert first.rstrip().splitlines()[-1].startswith("Staff accounts log in with a second factor")
     assert "candidat@demo.cqpt.fr" in first and "cqpt-demo-2026!" in first

@@ -22,7 +22,7 @@ def test_home_page_is_public_and_french(client):
         (Role.CANDIDATE, "candidates:dashboard"),
         (Role.AUVICOM_REVIEWER, "candidates:auvicom_dashboard"),
         (Role.EVALUATOR, "evaluation:evaluator_dashboard"),
-        (Role.CPNE_MEMBER, "evaluation:cpne_dashboard"),
+        (Role.CPNE_MEMBER, "cpne:dashboard"),
         (Role.AUVICOM_FUNDING, "funding:dashboard"),
         (Role.ADMIN, "accounts:admin_dashboard"),
     ],

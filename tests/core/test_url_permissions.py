@@ -34,6 +34,8 @@ PUBLIC = {
     "accounts:password_reset_confirm": "the link of the password e-mail, opened before logging in",
     "accounts:password_reset_complete": "forgotten password",
     "candidates:eligibility_check": "the public eligibility simulator",
+    "cpne:verify": "the public verification of a certificate's code (rate-limited)",
+    "cpne:verify_code": "the address in a certificate's QR code (rate-limited)",
 }
 ADMIN_NAMESPACE = "admin"
 DUMMY_VALUES = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1))}

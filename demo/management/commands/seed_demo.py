@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cpne.demo import cpne_demo_seed
 from demo.services import demo_accounts_seed
 from evaluation.demo import demo_evaluations_seed
 from funding.demo import demo_funding_seed
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             lines[-1:-1] = demo_evaluations_seed()  # the second-factor hint stays last
             demo_funding_seed()  # funding: fees in each state and one paid statement
             quiz_demo_seed()  # quiz: a bank per CQPT, an open prédiagnostic for the demo candidate
+            cpne_demo_seed()  # CPNE (issue 9): a past meeting with its decisions and certificate, the next one
         # Printed last, after the demo e-mails that the commit sends to the console.
         for line in lines:
             self.stdout.write(line)

@@ -138,11 +138,18 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Throttling: django-axes locks an account after repeated failed logins, keyed
-# on the e-mail alone so that changing X-Forwarded-For gains nothing.
+# Throttling: django-axes locks one (account, client address) pair, so that a stranger's wrong passwords
+# never lock the owner out; the cool-off doubles with each further failure. A client address failing on
+# many accounts (password spraying) is refused by accounts.throttling.client_is_spraying.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_COOLOFF_BASE = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+LOGIN_COOLOFF_MAX = timedelta(hours=24)
+AXES_COOLOFF_TIME = "cqpt_portal.accounts.throttling.axes_cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each pair expires on its own (no global clean-up by one request's cool-off)
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the day's failures: lockouts counted for the growth, spraying per address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "cqpt_portal.accounts.throttling.axes_username"  # case-insensitive, like the login
 AXES_RESET_ON_SUCCESS = True
@@ -155,8 +162,6 @@ RATELIMIT_IP_META_KEY = CLIENT_IP_META_KEY
 RATELIMIT_VIEW = "cqpt_portal.accounts.views.ratelimited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 SILENCED_SYSTEM_CHECKS = [
-    # Lockout is per account on purpose; per-address throttling is django-ratelimit's job.
-    "axes.W006",
     *([] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]),
 ]
 

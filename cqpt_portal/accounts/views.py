@@ -28,6 +28,7 @@ from .enums import AUVICOM_ROLES, CPNE_ROLES, EVALUATOR_ROLES, Role
 from .forms import LanguageForm, LoginForm, OtpTokenForm, PortalPasswordResetForm, RegistrationForm
 from .models import User
 from .services import password_reset_request, safe_next_path, user_confirm_email, user_register
+from .throttling import client_is_spraying
 from .tokens import email_confirmation_token
 
 # Per client address, and per e-mail typed in the form (registration, reset).
@@ -49,6 +50,11 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if client_is_spraying(request):
+            return ratelimited(request)
+        return super().post(request, *args, **kwargs)
 
 
 @require_http_methods(["GET", "POST"])

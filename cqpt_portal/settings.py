@@ -132,11 +132,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "cqpt_portal.accounts.passwords.MaximumLengthValidator"},
+    {"NAME": "cqpt_portal.accounts.passwords.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "home"
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links live one hour
 
 # Throttling: django-axes locks one (account, client address) pair, so that a stranger's wrong passwords
 # never lock the owner out; the cool-off doubles with each further failure. A client address failing on

@@ -130,7 +130,15 @@ def period_confirmation_view(request, obj):
 # --- the invitation link (public: the token is the key) -----------------------------------
 
 
-def _invitation_by_token(token):
+# Like Django's password reset: the link's token goes into the session and the browser is sent to a
+# token-free address, so that access logs, Referer headers and history never hold a live token.
+OPEN_INVITATION = "ouverte"
+_SESSION_KEY = "_invitation_token"
+
+
+def _invitation_by_token(request, token):
+    if token == OPEN_INVITATION:
+        token = request.session.get(_SESSION_KEY, "")
     return get_object_or_404(
         EmployerInvitation.objects.select_related("company", "cqpt", "invited_by", "dossier"), token=token
     )
@@ -138,7 +146,10 @@ def _invitation_by_token(token):
 
 def invitation_detail(request, token):
     """What the employer proposes, and what the visitor can do about it."""
-    invitation = _invitation_by_token(token)
+    if token != OPEN_INVITATION:
+        request.session[_SESSION_KEY] = token
+        return redirect("candidates:invitation", token=OPEN_INVITATION)
+    invitation = _invitation_by_token(request, token)
     closed_problems = invitation_problems(invitation)
     accept_problems = closed_problems or invitation_problems(invitation, user=request.user, accepting=True)
     here = request.get_full_path()
@@ -163,7 +174,8 @@ def invitation_detail(request, token):
 
 @require_POST
 def invitation_accept_view(request, token):
-    invitation = _invitation_by_token(token)
+    invitation = _invitation_by_token(request, token)
+    token = OPEN_INVITATION
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("candidates:invitation", args=[token]))
     try:
@@ -181,7 +193,8 @@ def invitation_accept_view(request, token):
 
 @require_POST
 def invitation_decline_view(request, token):
-    invitation = _invitation_by_token(token)
+    invitation = _invitation_by_token(request, token)
+    token = OPEN_INVITATION
     actor = request.user if request.user.is_authenticated else None
     try:
         invitation_decline(invitation_id=invitation.pk, actor=actor)

@@ -107,19 +107,29 @@ def register_done(request):
     )
 
 
+# As Django's reset view does: the token goes into the session and the browser moves to a token-free address.
+CONFIRM_MARKER = "adresse"
+_CONFIRM_SESSION_KEY = "_email_confirmation_token"
+
+
 @require_http_methods(["GET", "POST"])
 def confirm_email(request, uidb64, token):
     """GET shows a button, POST confirms: mail scanners that open links do not use up the single-use link."""
+    next_path = safe_next_path(request.POST.get("next") or request.GET.get("next"))
+    if token != CONFIRM_MARKER:
+        request.session[_CONFIRM_SESSION_KEY] = token
+        return redirect(_with_next(reverse("accounts:confirm_email", args=[uidb64, CONFIRM_MARKER]), next_path))
+    token = request.session.get(_CONFIRM_SESSION_KEY, "")
     try:
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         user = None
     if user is None or not email_confirmation_token.check_token(user, token):
         return render(request, "accounts/confirm_email_invalid.html", status=400)
-    next_path = safe_next_path(request.POST.get("next") or request.GET.get("next"))
     if request.method == "GET":
         return render(request, "accounts/confirm_email.html", {"email": user.email, "next": next_path})
     user_confirm_email(user=user)
+    request.session.pop(_CONFIRM_SESSION_KEY, None)
     messages.success(request, _("Votre adresse est confirmée : vous pouvez vous connecter."))
     return redirect(_with_next(reverse("accounts:login"), next_path))
 

@@ -32,6 +32,7 @@ PUBLIC = {
     "accounts:password_reset_confirm": "the link of the password e-mail, opened before logging in",
     "accounts:password_reset_complete": "forgotten password",
     "candidates:eligibility_check": "the public eligibility simulator",
+    "candidates:invitation": "the link of an invitation e-mail, opened before logging in (the token is the key)",
 }
 ADMIN_NAMESPACE = "admin"
 DUMMY_VALUES = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1))}

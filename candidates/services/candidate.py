@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from catalogue.models import Company
+from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.services import audit_record
 from cqpt_portal.exceptions import ActionRefused
@@ -60,8 +61,11 @@ def _lock_editable(*, dossier_id: int, actor: User) -> Dossier:
 def dossier_start(*, candidate: User) -> Dossier:
     """Create a draft prefilled with the candidate's names. Side effects: one dossier, one audit row.
 
-    Refused while the candidate has a dossier that is not in a final state.
+    Refused to anyone but a candidate (a superuser included), and while the candidate has a dossier
+    that is not in a final state.
     """
+    if candidate.role != Role.CANDIDATE:
+        raise ActionRefused(_("Seul un candidat peut commencer un dossier de candidature."))
     with transaction.atomic():
         # Lock the user row so two clicks cannot create two open dossiers.
         User.objects.select_for_update().filter(pk=candidate.pk).first()

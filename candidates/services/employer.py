@@ -27,7 +27,9 @@ from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.services import notification_create, render_notification
 
 from ..enums import (
+    EDITABLE_STATES,
     FINAL_STATES,
+    QUEUE_STATES,
     AccessRoute,
     ContractType,
     DossierState,
@@ -452,6 +454,23 @@ def period_is_at_company(period: ExperiencePeriod, company: Company) -> bool:
 
 
 @transaction.atomic
+def period_answer_closed(dossier: Dossier) -> str:
+    """Why the employer may no longer confirm or dispute hours of this dossier, or "".
+
+    Once AUVICOM has decided admissibility the answer is refused rather than reopening the question: the decision
+    was taken on the record as it stood, a late dispute would silently undo it, and a correction of a decision
+    goes through AUVICOM, whom the message names.
+    """
+    if dossier.state in FINAL_STATES:
+        return _("Ce dossier est clos : les heures ne peuvent plus être confirmées ni contestées.")
+    if dossier.state not in EDITABLE_STATES | QUEUE_STATES:
+        return _(
+            "AUVICOM a déjà statué sur la recevabilité de ce dossier : les heures ne peuvent plus être confirmées "
+            "ni contestées ici. Si elles sont inexactes, écrivez à AUVICOM."
+        )
+    return ""
+
+
 def period_confirm(*, period_id: int, actor, decision: str, comment: str = "") -> ExperiencePeriod:
     """The employer confirms or disputes hours declared at their company.
 
@@ -465,8 +484,9 @@ def period_confirm(*, period_id: int, actor, decision: str, comment: str = "") -
     comment = (comment or "").strip()
     if actor.company_id is None or not period_is_at_company(period, actor.company):
         raise ActionRefused(_("Cette période n'a pas été déclarée dans votre entreprise."))
-    if period.dossier.state in FINAL_STATES:
-        raise ActionRefused(_("Ce dossier est clos : les heures ne peuvent plus être confirmées ni contestées."))
+    closed = period_answer_closed(period.dossier)
+    if closed:
+        raise ActionRefused(closed)
     if decision not in (EmployerConfirmation.CONFIRMED, EmployerConfirmation.DISPUTED):
         raise ActionRefused(_("Choisissez de confirmer ou de contester ces heures."))
     if decision == EmployerConfirmation.DISPUTED and not comment:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.exceptions import ActionRefused
 
-from ..enums import FINAL_STATES, InvitationState
+from ..enums import InvitationState
 from ..forms.employer import InvitationForm, PeriodConfirmationForm
 from ..models import EmployerInvitation, ExperiencePeriod
 from ..services.employer import (
@@ -26,6 +26,7 @@ from ..services.employer import (
     invitation_problems,
     invitation_resend,
     invitation_revoke,
+    period_answer_closed,
     period_confirm,
 )
 
@@ -104,7 +105,7 @@ def invitation_resend_view(request, obj):
 def period_confirmation_view(request, obj):
     period = obj
     dossier = period.dossier
-    closed = dossier.state in FINAL_STATES
+    closed = period_answer_closed(dossier)
     form = PeriodConfirmationForm(request.POST or None)
     if request.method == "POST" and not closed and form.is_valid():
         try:

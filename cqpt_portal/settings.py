@@ -197,6 +197,16 @@ MEDIA_URL = "/media/"
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=Path(MEDIA_ROOT) / "private")
 PRIVATE_FILES_ACCEL_PREFIX = env("PRIVATE_FILES_ACCEL_PREFIX", default="")
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_MAX_PIXELS = 50_000_000  # images are decoded fully: a 20000x20000 "bomb" is refused before decoding
+# Per dossier: how many documents and how many bytes in all.
+DOSSIER_MAX_DOCUMENTS = env.int("DOSSIER_MAX_DOCUMENTS", default=20)
+DOSSIER_MAX_TOTAL_BYTES = env.int("DOSSIER_MAX_TOTAL_MB", default=60) * 1024 * 1024
+# Antivirus: with CLAMD_SOCKET (a Unix socket path, or host:port) every upload is scanned by clamd.
+# When clamd does not answer, CLAMD_UNAVAILABLE says what happens: "refuse" the upload (default), or "accept" it
+# unscanned (logged at ERROR).
+CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
+CLAMD_UNAVAILABLE = env("CLAMD_UNAVAILABLE", default="refuse")
+CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

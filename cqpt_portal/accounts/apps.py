@@ -20,4 +20,5 @@ class AccountsConfig(AppConfig):
             "accounts.user",
             {"email_confirmed": _("Adresse e-mail confirmée"), "employer_verified": _("Employeur vérifié")},
         )
+        register_action_labels("*", {"access_refused": _("Accès refusé")})
         register_state_labels("accounts.user", {"inactive": _("Inactif"), "active": _("Actif")})

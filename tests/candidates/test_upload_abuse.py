@@ -16,16 +16,22 @@ from candidates.enums import DocumentKind
 from candidates.models import DossierDocument
 from cqpt_portal.audit.models import AuditEvent
 from tests.candidates.test_uploads import (  # noqa: F401 - private_storage_in_tmp is an autouse fixture
-    dossier,
     make_pdf,
     private_storage_in_tmp,
     upload,
 )
 from tests.conftest import login
 from tests.core.pdfs import plain_pdf
-from tests.factories import UserFactory
+from tests.factories import DossierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dossier(client):
+    user = UserFactory()
+    login(client, user)
+    return DossierFactory(candidate=user)
 
 
 def _image(fmt, size=(16, 16)):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "cqpt_portal.accounts",
     "cqpt_portal.audit",
     "cqpt_portal.notifications",
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Turns django-ratelimit's refusal into RATELIMIT_VIEW (429, French page) instead of a 403.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cqpt_portal.accounts.middleware.NoStoreWhenSignedInMiddleware",
 ]
 
 ROOT_URLCONF = "cqpt_portal.urls"
@@ -269,6 +272,23 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "cqpt_portal.errors.csrf_failure"
 # Pages are never framed; private_file_response lets the portal frame a document (review page).
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): the portal's own origin only, no inline script or style
+# (a private document's response sets its own, stricter policy).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:

@@ -37,7 +37,7 @@ def password_strength(password: str, user=None) -> dict:
     from zxcvbn import zxcvbn
 
     user_inputs = [getattr(user, name, "") or "" for name in ("email", "first_name", "last_name")] if user else []
-    result = zxcvbn(password[:MAX_LENGTH], user_inputs=[value for value in user_inputs if value])
+    result = zxcvbn(password[:MAX_LENGTH], user_inputs=[value for value in user_inputs if value], max_length=MAX_LENGTH)
     warning = result["feedback"]["warning"]
     return {
         "score": result["score"],

@@ -5,10 +5,11 @@ import segno
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -27,6 +28,7 @@ from cqpt_portal.notifications.selectors import notifications_failed
 from .enums import AUVICOM_ROLES, CPNE_ROLES, EVALUATOR_ROLES, Role
 from .forms import LanguageForm, LoginForm, OtpTokenForm, PortalPasswordResetForm, RegistrationForm
 from .models import User
+from .passwords import MAX_LENGTH, password_strength
 from .services import password_reset_request, safe_next_path, user_confirm_email, user_register
 from .throttling import client_is_spraying
 from .tokens import email_confirmation_token
@@ -291,6 +293,26 @@ def otp_setup(request):
             "secret": base64.b32encode(device.bin_key).decode(),
             "next": _safe_next(request),
         },
+    )
+
+
+@require_http_methods(["POST"])
+@ratelimit(key="ip", rate="600/h", method="POST", block=True)
+def password_strength_view(request):
+    """The strength of the password being typed (static/js/password-strength.js): JSON, never logged or stored.
+
+    POST so that the password stays out of URLs and logs; the same estimate as the validator that decides.
+    """
+    password = request.POST.get("password", "")[: MAX_LENGTH + 1]
+    user = request.user if request.user.is_authenticated else None
+    strength = password_strength(password, user)
+    errors = []
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        errors = list(error.messages)
+    return JsonResponse(
+        {"score": strength["score"], "label": strength["label"], "accepted": not errors, "reasons": errors}
     )
 
 

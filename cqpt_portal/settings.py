@@ -200,6 +200,7 @@ MEDIA_URL = "/media/"
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=Path(MEDIA_ROOT) / "private")
 PRIVATE_FILES_ACCEL_PREFIX = env("PRIVATE_FILES_ACCEL_PREFIX", default="")
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+EMPLOYER_INVITATIONS_PER_DAY = env.int("EMPLOYER_INVITATIONS_PER_DAY", default=10)  # per company, 24 hours
 UPLOAD_MAX_PIXELS = 50_000_000  # images are decoded fully: a 20000x20000 "bomb" is refused before decoding
 # Per dossier: how many documents and how many bytes in all.
 DOSSIER_MAX_DOCUMENTS = env.int("DOSSIER_MAX_DOCUMENTS", default=20)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.exceptions import ActionRefused
+from cqpt_portal.workflow import add_refusal_to_form
 
 from ..enums import InvitationState
 from ..forms.employer import InvitationForm, PeriodConfirmationForm
@@ -60,8 +61,11 @@ def invitation_new(request):
         try:
             invitation = invitation_create(invited_by=request.user, **form.cleaned_data)
         except ActionRefused as error:
-            for message in error.messages:
-                form.add_error("email", message)
+            if error.fields:
+                add_refusal_to_form(form, error)
+            else:
+                for message in error.messages:
+                    form.add_error("email", message)
         else:
             messages.success(
                 request,

@@ -1,5 +1,7 @@
 """Staff see a dossier only once submitted; a superuser acts in the portal through its role, never as anyone."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -76,3 +78,12 @@ def test_a_superuser_still_has_the_django_admin_and_the_administrator_dashboard(
 def test_a_superuser_without_the_administrator_role_is_no_portal_administrator(client):
     login(client, UserFactory(role=Role.CANDIDATE, is_staff=True, is_superuser=True))
     assert client.get(reverse("accounts:admin_dashboard")).status_code == 403
+
+
+def test_the_funding_officer_sees_which_documents_exist_but_no_link_to_them(client):
+    dossier = submitted_dossier()
+    login(client, UserFactory(role=Role.AUVICOM_FUNDING))
+    page = html.unescape(client.get(reverse("candidates:dossier_detail", args=[dossier.pk])).content.decode())
+    document = dossier.documents.get(kind="identity")
+    assert reverse("candidates:document", args=[document.pk]) not in page
+    assert str(document.get_kind_display()) in page

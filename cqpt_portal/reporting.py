@@ -14,7 +14,8 @@ from django.views.debug import SafeExceptionReporterFilter
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Tokens of links and sessions: long runs of URL-safe characters (hashes, signed values, random keys).
-_TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9_-]{24,}(?:[:.][A-Za-z0-9_-]{6,})*(?![\w-])")
+# A digit is required so that long identifiers of a traceback (function and exception names) stay readable.
+_TOKEN = re.compile(r"(?<![\w-])(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{24,}(?:[:.][A-Za-z0-9_-]{6,})*(?![\w-])")
 _SAFE_TYPES = (bool, int, float, type(None))
 
 

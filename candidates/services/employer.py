@@ -498,7 +498,6 @@ def period_is_at_company(period: ExperiencePeriod, company: Company) -> bool:
     return period.company_id == company.pk or period.siret == company.siret
 
 
-@transaction.atomic
 def period_answer_closed(dossier: Dossier) -> str:
     """Why the employer may no longer confirm or dispute hours of this dossier, or "".
 
@@ -516,6 +515,7 @@ def period_answer_closed(dossier: Dossier) -> str:
     return ""
 
 
+@transaction.atomic
 def period_confirm(*, period_id: int, actor, decision: str, comment: str = "") -> ExperiencePeriod:
     """The employer confirms or disputes hours declared at their company.
 

@@ -62,3 +62,9 @@ def test_log_lines_mask_addresses_and_tokens(caplog):
 
 def test_redact_keeps_ordinary_words_and_numbers():
     assert redact("Dossier CQPT-2026-000123 soumis") == "Dossier CQPT-2026-000123 soumis"
+
+
+def test_long_names_in_a_traceback_stay_readable():
+    assert redact("TransactionManagementError in period_confirmation_view") == (
+        "TransactionManagementError in period_confirmation_view"
+    )

@@ -23,5 +23,11 @@ class CandidatesConfig(AppConfig):
                 "invitation_expired": _("Proposition expirée"),
                 "period_confirmed": _("Heures confirmées par l'employeur"),
                 "period_disputed": _("Heures contestées par l'employeur"),
+                "document_uploaded": _("Document déposé"),
+                "document_deleted": _("Document supprimé"),
+                "document_viewed": _("Document consulté"),
+                "document_downloaded": _("Document téléchargé"),
+                "dossier_fields_changed": _("Informations du dossier modifiées"),
+                "admissibility_exported": _("Export CSV des dossiers"),
             },
         )

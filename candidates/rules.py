@@ -3,6 +3,7 @@
 import rules
 from django.core.exceptions import ObjectDoesNotExist
 
+from candidates.enums import DossierState
 from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.rules import (
     is_administrator,
@@ -24,10 +25,19 @@ def is_dossier_reviewer(user, dossier):
     return dossier is not None and dossier.reviewer_id is not None and dossier.reviewer_id == user.pk
 
 
-can_view_dossier = is_dossier_owner | is_auvicom | is_administrator
+@rules.predicate
+def was_submitted(user, dossier):
+    """Staff see a dossier only once it was submitted (a never-submitted draft is the candidate's alone).
+
+    Without an object (a list page, the Django admin's model permission) the answer is yes: lists filter by state.
+    """
+    return dossier is None or dossier.first_submitted_at is not None or dossier.state != DossierState.DRAFT
+
+
+can_view_dossier = is_dossier_owner | ((is_auvicom | is_administrator) & was_submitted)
 # Least privilege: identity papers and contracts are for the owner and those who review admissibility;
 # the funding officer (also AUVICOM) sees the dossier's status, not its documents.
-can_view_documents = is_dossier_owner | is_admissibility_reviewer | is_administrator
+can_view_documents = is_dossier_owner | ((is_admissibility_reviewer | is_administrator) & was_submitted)
 rules.add_perm("candidates.view_dossier", can_view_dossier)
 rules.add_perm("candidates.view_documents", can_view_documents)
 rules.add_perm("candidates.edit_dossier", is_dossier_owner)

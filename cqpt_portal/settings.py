@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "cqpt_portal.accounts",
     "cqpt_portal.audit",
     "cqpt_portal.notifications",
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Turns django-ratelimit's refusal into RATELIMIT_VIEW (429, French page) instead of a 403.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cqpt_portal.accounts.middleware.NoStoreWhenSignedInMiddleware",
 ]
 
 ROOT_URLCONF = "cqpt_portal.urls"
@@ -167,17 +170,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "cqpt_portal.accounts.passwords.MaximumLengthValidator"},
+    {"NAME": "cqpt_portal.accounts.passwords.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "home"
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links live one hour
 
-# Throttling: django-axes locks an account after repeated failed logins, keyed
-# on the e-mail alone so that changing X-Forwarded-For gains nothing.
+# Throttling: django-axes locks one (account, client address) pair, so that a stranger's wrong passwords
+# never lock the owner out; the cool-off doubles with each further failure. A client address failing on
+# many accounts (password spraying) is refused by accounts.throttling.client_is_spraying.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_COOLOFF_BASE = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+LOGIN_COOLOFF_MAX = timedelta(hours=24)
+AXES_COOLOFF_TIME = "cqpt_portal.accounts.throttling.axes_cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each pair expires on its own (no global clean-up by one request's cool-off)
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the day's failures: lockouts counted for the growth, spraying per address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "cqpt_portal.accounts.throttling.axes_username"  # case-insensitive, like the login
 AXES_RESET_ON_SUCCESS = True
@@ -227,6 +239,17 @@ MEDIA_URL = "/media/"
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=Path(MEDIA_ROOT) / "private")
 PRIVATE_FILES_ACCEL_PREFIX = env("PRIVATE_FILES_ACCEL_PREFIX", default="")
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+EMPLOYER_INVITATIONS_PER_DAY = env.int("EMPLOYER_INVITATIONS_PER_DAY", default=10)  # per company, 24 hours
+UPLOAD_MAX_PIXELS = 50_000_000  # images are decoded fully: a 20000x20000 "bomb" is refused before decoding
+# Per dossier: how many documents and how many bytes in all.
+DOSSIER_MAX_DOCUMENTS = env.int("DOSSIER_MAX_DOCUMENTS", default=20)
+DOSSIER_MAX_TOTAL_BYTES = env.int("DOSSIER_MAX_TOTAL_MB", default=60) * 1024 * 1024
+# Antivirus: with CLAMD_SOCKET (a Unix socket path, or host:port) every upload is scanned by clamd.
+# When clamd does not answer, CLAMD_UNAVAILABLE says what happens: "refuse" the upload (default), or "accept" it
+# unscanned (logged at ERROR).
+CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
+CLAMD_UNAVAILABLE = env("CLAMD_UNAVAILABLE", default="refuse")
+CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -341,6 +364,23 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "cqpt_portal.errors.csrf_failure"
 # Pages are never framed; private_file_response lets the portal frame a document (review page).
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): the portal's own origin only, no inline script or style
+# (a private document's response sets its own, stricter policy).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
@@ -354,10 +394,13 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Error reports and logs carry no personal data and no live token (cqpt_portal/reporting.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "cqpt_portal.reporting.PortalExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "cqpt_portal.reporting.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # weasyprint.progress logs every rendering step at INFO: noise, and time, in the certificate batch (CPNE).
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},

@@ -34,13 +34,15 @@ class InvitationForm(forms.ModelForm):
         widgets = {
             "contract_start": DateInput(),
             "contract_end": DateInput(),
-            "message": forms.Textarea(attrs={"rows": 4}),
+            "message": forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
         }
         help_texts = {
             "email": _(
                 "Le lien de la proposition sera envoyé à cette adresse ; seul le titulaire de ce compte pourra l'accepter."
             ),
-            "message": _("Facultatif. Il figurera dans l'e-mail envoyé au salarié."),
+            "message": _(
+                "Facultatif, 500 caractères au plus, sans lien ni HTML. Il figurera dans l'e-mail envoyé au salarié."
+            ),
             "contract_end": _("Obligatoire pour un contrat ou une période de professionnalisation."),
         }
 
@@ -50,6 +52,15 @@ class InvitationForm(forms.ModelForm):
         self.fields["cqpt"].queryset = Cqpt.objects.filter(is_active=True)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+
+    def clean_message(self):
+        from ..services.employer import invitation_message_problem
+
+        message = (self.cleaned_data.get("message") or "").strip()
+        problem = invitation_message_problem(message)
+        if problem:
+            raise forms.ValidationError(problem)
+        return message
 
     def clean_email(self):
         # One pending proposal per address: checked by services.employer.invitation_create.

@@ -6,17 +6,20 @@ AUVICOM has started to review cannot change under its feet. The state itself
 only changes in candidates.workflow.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from catalogue.models import Company
+from cqpt_portal.accounts.enums import Role
 from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.services import audit_record
 from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.files.storage import file_save_or_refuse
-from cqpt_portal.files.validation import safe_display_name, validate_document_upload
+from cqpt_portal.files.validation import JPEG, PNG, reencoded_image, safe_display_name, validate_document_upload
 
 from ..enums import EDITABLE_STATES, FINAL_STATES, DossierState, EmployerConfirmation
 from ..models import Dossier, DossierDocument, ExperiencePeriod
@@ -61,8 +64,11 @@ def _lock_editable(*, dossier_id: int, actor: User) -> Dossier:
 def dossier_start(*, candidate: User) -> Dossier:
     """Create a draft prefilled with the candidate's names. Side effects: one dossier, one audit row.
 
-    Refused while the candidate has a dossier that is not in a final state.
+    Refused to anyone but a candidate (a superuser included), and while the candidate has a dossier
+    that is not in a final state.
     """
+    if candidate.role != Role.CANDIDATE:
+        raise ActionRefused(_("Seul un candidat peut commencer un dossier de candidature."))
     with transaction.atomic():
         # Lock the user row so two clicks cannot create two open dossiers.
         User.objects.select_for_update().filter(pk=candidate.pk).first()
@@ -81,15 +87,25 @@ def dossier_start(*, candidate: User) -> Dossier:
 
 
 def dossier_update_step(*, dossier_id: int, actor: User, step: str, values: dict) -> Dossier:
-    """Save one step's fields (and only them). Side effect: one UPDATE of the dossier."""
+    """Save one step's fields (and only them). Side effects: one UPDATE of the dossier, an audit row if any changed."""
     fields = STEP_FIELDS[step]
     with transaction.atomic():
         dossier = _lock_editable(dossier_id=dossier_id, actor=actor)
+        changed = [name for name in fields if name in values and getattr(dossier, name) != values[name]]
         for name in fields:
             if name in values:
                 setattr(dossier, name, values[name])
         dossier.save(update_fields=[*fields, "updated_at"])
+        _audit_fields_changed(dossier, actor=actor, step=step, changed=changed)
     return dossier
+
+
+def _audit_fields_changed(dossier: Dossier, *, actor: User, step: str, changed: list[str]) -> None:
+    """One audit row naming the fields a save changed (their names, not their personal values)."""
+    if changed:
+        audit_record(
+            actor=actor, target=dossier, action="dossier_fields_changed", extra={"step": step, "fields": changed}
+        )
 
 
 def company_for_siret(*, siret: str, name: str, idcc: str, actor: User) -> Company:
@@ -112,13 +128,17 @@ def dossier_update_employment(
     """Save the employer (found or created by SIRET) and the contract. Side effects: see company_for_siret."""
     with transaction.atomic():
         dossier = _lock_editable(dossier_id=dossier_id, actor=actor)
+        previous_company = dossier.company_id
         dossier.company = (
             company_for_siret(siret=siret, name=company_name, idcc=company_idcc, actor=actor) if siret else None
         )
+        changed = ["company"] if dossier.company_id != previous_company else []
+        changed += [n for n in STEP_FIELDS["employment"] if n in values and getattr(dossier, n) != values[n]]
         for name in STEP_FIELDS["employment"]:
             if name in values:
                 setattr(dossier, name, values[name])
         dossier.save(update_fields=["company", *STEP_FIELDS["employment"], "updated_at"])
+        _audit_fields_changed(dossier, actor=actor, step="employment", changed=changed)
     return dossier
 
 
@@ -170,31 +190,64 @@ def period_delete(*, dossier_id: int, actor: User, period_id: int) -> None:
         dossier.save(update_fields=["updated_at"])
 
 
-def document_add(*, dossier_id: int, actor: User, kind: str, uploaded) -> DossierDocument:
-    """Check an upload by its content and size, then store it under a random name.
+def _dossier_space_problem(dossier: Dossier, size: int) -> str:
+    """Why one more document of `size` bytes does not fit in this dossier, or ""."""
+    totals = dossier.documents.aggregate(count=Count("pk"), total=Sum("size"))
+    count, total = totals["count"] or 0, totals["total"] or 0
+    if count >= settings.DOSSIER_MAX_DOCUMENTS:
+        return _(
+            "Votre dossier compte déjà %(count)s documents, le maximum : supprimez-en un (un doublon, une ancienne "
+            "version) avant d'en ajouter un autre."
+        ) % {"count": count}
+    if total + size > settings.DOSSIER_MAX_TOTAL_BYTES:
+        return _(
+            "Ce fichier (%(size)s) dépasse la place restante de votre dossier (%(left)s sur %(max)s) : "
+            "supprimez un document ou déposez une version plus légère."
+        ) % {
+            "size": filesizeformat(size),
+            "left": filesizeformat(max(settings.DOSSIER_MAX_TOTAL_BYTES - total, 0)),
+            "max": filesizeformat(settings.DOSSIER_MAX_TOTAL_BYTES),
+        }
+    return ""
 
-    Side effects: one file written, one INSERT. Raises ActionRefused (on the "file" field) (a PDF, JPEG or PNG is expected)
-    before taking any lock. The content gives the stored extension and type; the client's name is only a label.
+
+def document_add(*, dossier_id: int, actor: User, kind: str, uploaded) -> DossierDocument:
+    """Check an upload by its content and size, then store it (an image: a re-encoded copy) under a random name.
+
+    Side effects: one file written, one INSERT, one audit row. Raises ActionRefused (on the "file" field) when
+    the content is not an acceptable PDF, JPEG or PNG (checked before taking any lock), or when the dossier
+    already holds DOSSIER_MAX_DOCUMENTS documents or DOSSIER_MAX_TOTAL_BYTES in all.
+    The content gives the stored extension and type; the client's name is only a label.
     """
     try:
         detected = validate_document_upload(uploaded)
     except ValidationError as error:
         raise ActionRefused(fields={"file": [" ".join(error.messages)]}) from None
+    content = reencoded_image(uploaded, detected) if detected in (JPEG, PNG) else uploaded
     with transaction.atomic():
         dossier = _lock_editable(dossier_id=dossier_id, actor=actor)
+        problem = _dossier_space_problem(dossier, content.size)
+        if problem:
+            raise ActionRefused(fields={"file": [problem]})
         document = DossierDocument(
             dossier=dossier,
             kind=kind,
             original_name=safe_display_name(uploaded.name),
             content_type=detected.mime,
-            size=uploaded.size,
+            size=content.size,
             uploaded_by=actor,
         )
         document.detected_extension = detected.extension
-        file_save_or_refuse(document.file, uploaded)  # a full disk is an ActionRefused, nothing written
+        file_save_or_refuse(document.file, content)  # a full disk is an ActionRefused, nothing written
         stored = document.file
         try:
             document.save()
+            audit_record(
+                actor=actor,
+                target=dossier,
+                action="document_uploaded",
+                extra={"document": document.pk, "kind": kind, "size": document.size, "type": detected.mime},
+            )
         except Exception:
             stored.storage.delete(stored.name)
             raise
@@ -211,6 +264,12 @@ def document_delete(*, dossier_id: int, actor: User, document_id: int) -> None:
         dossier = _lock_editable(dossier_id=dossier_id, actor=actor)
         document = DossierDocument.objects.get(pk=document_id, dossier=dossier)
         storage, name = document.file.storage, document.file.name
+        audit_record(
+            actor=actor,
+            target=dossier,
+            action="document_deleted",
+            extra={"document": document.pk, "kind": document.kind, "size": document.size},
+        )
         document.delete()
         dossier.save(update_fields=["updated_at"])
         transaction.on_commit(lambda: storage.delete(name))

@@ -6,6 +6,7 @@ those the candidate shares with the company, once submitted (a number).
 """
 
 import logging
+import re
 import secrets
 import uuid
 from datetime import timedelta
@@ -29,7 +30,9 @@ from cqpt_portal.notifications.models import Notification
 from cqpt_portal.notifications.services import notification_create, render_notification
 
 from ..enums import (
+    EDITABLE_STATES,
     FINAL_STATES,
+    QUEUE_STATES,
     AccessRoute,
     ContractType,
     DossierState,
@@ -161,6 +164,11 @@ def invitation_create(
     """
     company = invited_by.company
     email = email.strip().lower()
+    message = (message or "").strip()
+    problem = invitation_message_problem(message)
+    if problem:
+        raise ActionRefused(fields={"message": [problem]})
+    _refuse_beyond_daily_quota(company=company)
     _expire_stale_invitations(company=company, email=email)
     if _pending_invitations(company=company, email=email).exists():
         raise ActionRefused(_duplicate_invitation_message())
@@ -193,6 +201,45 @@ def invitation_create(
     )
     _notify_invitee(invitation, send_key=INITIAL_SEND_KEY)
     return invitation
+
+
+INVITATION_MESSAGE_MAX_LENGTH = 500
+_MARKUP_OR_LINK = re.compile(r"<[^>]*>|&[#\w]+;|\b(?:https?|ftp|mailto|javascript|data):|\bwww\.", re.I)
+
+
+def invitation_message_problem(message: str) -> str:
+    """Why the employer's free text cannot go into the invitation e-mail, or "".
+
+    The e-mail goes to any address the employer types: the text is plain, short, with no markup and no link,
+    so that the portal's name cannot carry someone else's phishing.
+    """
+    if len(message) > INVITATION_MESSAGE_MAX_LENGTH:
+        return _("Le message dépasse %(max)s caractères (%(length)s) : raccourcissez-le.") % {
+            "max": INVITATION_MESSAGE_MAX_LENGTH,
+            "length": len(message),
+        }
+    if _MARKUP_OR_LINK.search(message):
+        return _(
+            "Le message ne peut contenir ni balise HTML ni lien : le lien de la proposition est ajouté par le portail."
+        )
+    if message.count("\n") > 10:
+        return _("Le message compte trop de lignes (10 au plus).")
+    return ""
+
+
+def _refuse_beyond_daily_quota(*, company: Company) -> None:
+    """At most EMPLOYER_INVITATIONS_PER_DAY proposals per company in 24 hours (counted under the company's lock)."""
+    Company.objects.select_for_update().filter(pk=company.pk).first()
+    since = timezone.now() - timedelta(days=1)
+    sent = EmployerInvitation.objects.filter(company=company, created_at__gte=since).count()
+    if sent >= settings.EMPLOYER_INVITATIONS_PER_DAY:
+        raise ActionRefused(
+            _(
+                "Votre entreprise a déjà envoyé %(count)s propositions en 24 heures, le maximum : "
+                "réessayez demain, ou écrivez à AUVICOM si vous devez en envoyer davantage."
+            )
+            % {"count": sent}
+        )
 
 
 def _duplicate_invitation_message() -> str:
@@ -456,6 +503,23 @@ def period_is_at_company(period: ExperiencePeriod, company: Company) -> bool:
     return period.company_id == company.pk or period.siret == company.siret
 
 
+def period_answer_closed(dossier: Dossier) -> str:
+    """Why the employer may no longer confirm or dispute hours of this dossier, or "".
+
+    Once AUVICOM has decided admissibility the answer is refused rather than reopening the question: the decision
+    was taken on the record as it stood, a late dispute would silently undo it, and a correction of a decision
+    goes through AUVICOM, whom the message names.
+    """
+    if dossier.state in FINAL_STATES:
+        return _("Ce dossier est clos : les heures ne peuvent plus être confirmées ni contestées.")
+    if dossier.state not in EDITABLE_STATES | QUEUE_STATES:
+        return _(
+            "AUVICOM a déjà statué sur la recevabilité de ce dossier : les heures ne peuvent plus être confirmées "
+            "ni contestées ici. Si elles sont inexactes, écrivez à AUVICOM."
+        )
+    return ""
+
+
 @transaction.atomic
 def period_confirm(*, period_id: int, actor, decision: str, comment: str = "") -> ExperiencePeriod:
     """The employer confirms or disputes hours declared at their company.
@@ -470,8 +534,9 @@ def period_confirm(*, period_id: int, actor, decision: str, comment: str = "") -
     comment = (comment or "").strip()
     if actor.company_id is None or not period_is_at_company(period, actor.company):
         raise ActionRefused(_("Cette période n'a pas été déclarée dans votre entreprise."))
-    if period.dossier.state in FINAL_STATES:
-        raise ActionRefused(_("Ce dossier est clos : les heures ne peuvent plus être confirmées ni contestées."))
+    closed = period_answer_closed(period.dossier)
+    if closed:
+        raise ActionRefused(closed)
     if decision not in (EmployerConfirmation.CONFIRMED, EmployerConfirmation.DISPUTED):
         raise ActionRefused(_("Choisissez de confirmer ou de contester ces heures."))
     if decision == EmployerConfirmation.DISPUTED and not comment:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.audit.selectors import audit_events_for
+from cqpt_portal.audit.services import audit_record
 
 from ..enums import AccessRoute, DossierState
 from ..filters import AdmissibilityQueueFilter
@@ -149,6 +150,7 @@ def _export_rows(queryset):
 def admissibility_export(request):
     """The filtered queue as CSV (semicolons, UTF-8 with BOM), streamed in chunks."""
     filterset = AdmissibilityQueueFilter(request.GET, queryset=admissibility_queue_base(), request=request)
+    audit_record(actor=request.user, target=request.user, action="admissibility_exported", extra=request.GET.dict())
     response = StreamingHttpResponse(_export_rows(filterset.qs), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="dossiers-auvicom-{stamp}.csv"'

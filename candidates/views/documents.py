@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
+from cqpt_portal.audit.services import audit_record
 from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.files.responses import private_file_response
 from cqpt_portal.workflow import add_refusal_to_form
@@ -24,9 +25,20 @@ from ..viewhelpers import mark_visited, refuse_locked, step_context
 
 @permission_required("candidates.view_document", lookup=(documents_with_dossier, "pk"))
 def document_view(request, obj):
-    """Serve one supporting document to those allowed to see its dossier (never to employers)."""
+    """Serve one supporting document to those allowed to see its dossier (never to employers).
+
+    Staff's readings and downloads are audited on the dossier (the owner's own are not).
+    """
+    inline = request.GET.get("dl") != "1"
+    if obj.dossier.candidate_id != request.user.pk:
+        audit_record(
+            actor=request.user,
+            target=obj.dossier,
+            action="document_viewed" if inline else "document_downloaded",
+            extra={"document": obj.pk, "kind": obj.kind},
+        )
     return private_file_response(
-        obj.file, content_type=obj.content_type, download_name=obj.original_name, inline=request.GET.get("dl") != "1"
+        obj.file, content_type=obj.content_type, download_name=obj.original_name, inline=inline
     )
 
 

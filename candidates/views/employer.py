@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.exceptions import ActionRefused
+from cqpt_portal.workflow import add_refusal_to_form
 
-from ..enums import FINAL_STATES, InvitationState
+from ..enums import InvitationState
 from ..forms.employer import InvitationForm, PeriodConfirmationForm
 from ..models import EmployerInvitation, ExperiencePeriod
 from ..services.employer import (
@@ -26,6 +27,7 @@ from ..services.employer import (
     invitation_problems,
     invitation_resend,
     invitation_revoke,
+    period_answer_closed,
     period_confirm,
 )
 
@@ -59,8 +61,11 @@ def invitation_new(request):
         try:
             invitation = invitation_create(invited_by=request.user, **form.cleaned_data)
         except ActionRefused as error:
-            for message in error.messages:
-                form.add_error("email", message)
+            if error.fields:
+                add_refusal_to_form(form, error)
+            else:
+                for message in error.messages:
+                    form.add_error("email", message)
         else:
             messages.success(
                 request,
@@ -104,7 +109,7 @@ def invitation_resend_view(request, obj):
 def period_confirmation_view(request, obj):
     period = obj
     dossier = period.dossier
-    closed = dossier.state in FINAL_STATES
+    closed = period_answer_closed(dossier)
     form = PeriodConfirmationForm(request.POST or None)
     if request.method == "POST" and not closed and form.is_valid():
         try:
@@ -130,7 +135,15 @@ def period_confirmation_view(request, obj):
 # --- the invitation link (public: the token is the key) -----------------------------------
 
 
-def _invitation_by_token(token):
+# Like Django's password reset: the link's token goes into the session and the browser is sent to a
+# token-free address, so that access logs, Referer headers and history never hold a live token.
+OPEN_INVITATION = "ouverte"
+_SESSION_KEY = "_invitation_token"
+
+
+def _invitation_by_token(request, token):
+    if token == OPEN_INVITATION:
+        token = request.session.get(_SESSION_KEY, "")
     return get_object_or_404(
         EmployerInvitation.objects.select_related("company", "cqpt", "invited_by", "dossier"), token=token
     )
@@ -138,7 +151,10 @@ def _invitation_by_token(token):
 
 def invitation_detail(request, token):
     """What the employer proposes, and what the visitor can do about it."""
-    invitation = _invitation_by_token(token)
+    if token != OPEN_INVITATION:
+        request.session[_SESSION_KEY] = token
+        return redirect("candidates:invitation", token=OPEN_INVITATION)
+    invitation = _invitation_by_token(request, token)
     closed_problems = invitation_problems(invitation)
     accept_problems = closed_problems or invitation_problems(invitation, user=request.user, accepting=True)
     here = request.get_full_path()
@@ -163,7 +179,8 @@ def invitation_detail(request, token):
 
 @require_POST
 def invitation_accept_view(request, token):
-    invitation = _invitation_by_token(token)
+    invitation = _invitation_by_token(request, token)
+    token = OPEN_INVITATION
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("candidates:invitation", args=[token]))
     try:
@@ -181,7 +198,8 @@ def invitation_accept_view(request, token):
 
 @require_POST
 def invitation_decline_view(request, token):
-    invitation = _invitation_by_token(token)
+    invitation = _invitation_by_token(request, token)
+    token = OPEN_INVITATION
     actor = request.user if request.user.is_authenticated else None
     try:
         invitation_decline(invitation_id=invitation.pk, actor=actor)

@@ -26,6 +26,16 @@ def permission_required(perm: str, *, lookup=None):
                 obj = get_object_or_404(queryset, pk=kwargs.pop(kwarg))
                 kwargs["obj"] = obj
             if not request.user.has_perm(perm, obj):
+                if obj is not None:
+                    # A refused attempt on a given object is worth a trace (someone probing ids, a wrong link).
+                    from cqpt_portal.audit.services import audit_record
+
+                    audit_record(
+                        actor=request.user,
+                        target=obj,
+                        action="access_refused",
+                        extra={"permission": perm, "path": request.path, "method": request.method},
+                    )
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -61,3 +61,18 @@ class PortalLocaleMiddleware:
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Pages seen signed in hold personal data (dossier, steps, review, queue, notifications, evaluation):
+    no browser or proxy may keep a copy (Cache-Control: no-store), unless the view chose its own header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response

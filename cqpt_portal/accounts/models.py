@@ -109,4 +109,17 @@ class User(AbstractUser):
 
     @property
     def is_administrator(self) -> bool:
-        return self.is_superuser or self.role == Role.ADMIN
+        """The portal's administrator role (is_superuser only opens the Django admin)."""
+        return self.role == Role.ADMIN
+
+    def has_perm(self, perm, obj=None):
+        """The portal's own permissions (django-rules) answer by role for everyone, superusers included.
+
+        Django lets an active superuser through every permission; that is kept for the Django admin's model
+        permissions only, so that a superuser cannot act as a candidate or an employer in the portal.
+        """
+        import rules
+
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)

@@ -54,7 +54,8 @@ def is_cpne_secretary(user):
 
 @rules.predicate
 def is_administrator(user):
-    return user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN)
+    # The role, not is_superuser: superuser rights cover the Django admin only.
+    return user.is_authenticated and user.role == Role.ADMIN
 
 
 rules.add_perm("accounts.view_admin_dashboard", is_administrator)

@@ -134,11 +134,11 @@ def user_register(
         to_state="inactive",
         extra={"role": role, "company_siret": company.siret if company else ""},
     )
+    # The link (with its token) is made when the e-mail leaves and never stored: see live_link_email_confirmation.
     notification_create(
         recipient=user,
         kind="email_confirmation",
-        link=_confirmation_link(user, next_path),
-        context={"first_name": first_name},
+        context={"first_name": first_name, "next": next_path},
     )
     return user
 
@@ -194,5 +194,15 @@ def password_reset_request(*, email: str) -> None:
     for user in users:
         if not user.has_usable_password():
             continue
-        link = reverse("accounts:password_reset_confirm", args=[_uid(user), default_token_generator.make_token(user)])
-        notification_create(recipient=user, kind="password_reset", link=link)
+        notification_create(recipient=user, kind="password_reset")  # link: live_link_password_reset
+
+
+def live_link_password_reset(notification) -> str:
+    """The reset link, made when the e-mail leaves (valid PASSWORD_RESET_TIMEOUT from then, never stored)."""
+    user = notification.recipient
+    return reverse("accounts:password_reset_confirm", args=[_uid(user), default_token_generator.make_token(user)])
+
+
+def live_link_email_confirmation(notification) -> str:
+    """The confirmation link, made when the e-mail leaves (never stored)."""
+    return _confirmation_link(notification.recipient, safe_next_path((notification.context or {}).get("next")))

@@ -24,6 +24,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe/force/", views.password_strength_view, name="password_strength"),
     path(
         "mot-de-passe/oublie/envoye/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),

@@ -5,10 +5,11 @@ import segno
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -27,7 +28,9 @@ from cqpt_portal.notifications.selectors import notifications_failed
 from .enums import AUVICOM_ROLES, CPNE_ROLES, EVALUATOR_ROLES, Role
 from .forms import LanguageForm, LoginForm, OtpTokenForm, PortalPasswordResetForm, RegistrationForm
 from .models import User
+from .passwords import MAX_LENGTH, password_strength
 from .services import password_reset_request, safe_next_path, user_confirm_email, user_register
+from .throttling import client_is_spraying
 from .tokens import email_confirmation_token
 
 # Per client address, and per e-mail typed in the form (registration, reset).
@@ -49,6 +52,11 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if client_is_spraying(request):
+            return ratelimited(request)
+        return super().post(request, *args, **kwargs)
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,19 +109,29 @@ def register_done(request):
     )
 
 
+# As Django's reset view does: the token goes into the session and the browser moves to a token-free address.
+CONFIRM_MARKER = "adresse"
+_CONFIRM_SESSION_KEY = "_email_confirmation_token"
+
+
 @require_http_methods(["GET", "POST"])
 def confirm_email(request, uidb64, token):
     """GET shows a button, POST confirms: mail scanners that open links do not use up the single-use link."""
+    next_path = safe_next_path(request.POST.get("next") or request.GET.get("next"))
+    if token != CONFIRM_MARKER:
+        request.session[_CONFIRM_SESSION_KEY] = token
+        return redirect(_with_next(reverse("accounts:confirm_email", args=[uidb64, CONFIRM_MARKER]), next_path))
+    token = request.session.get(_CONFIRM_SESSION_KEY, "")
     try:
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         user = None
     if user is None or not email_confirmation_token.check_token(user, token):
         return render(request, "accounts/confirm_email_invalid.html", status=400)
-    next_path = safe_next_path(request.POST.get("next") or request.GET.get("next"))
     if request.method == "GET":
         return render(request, "accounts/confirm_email.html", {"email": user.email, "next": next_path})
     user_confirm_email(user=user)
+    request.session.pop(_CONFIRM_SESSION_KEY, None)
     messages.success(request, _("Votre adresse est confirmée : vous pouvez vous connecter."))
     return redirect(_with_next(reverse("accounts:login"), next_path))
 
@@ -275,6 +293,26 @@ def otp_setup(request):
             "secret": base64.b32encode(device.bin_key).decode(),
             "next": _safe_next(request),
         },
+    )
+
+
+@require_http_methods(["POST"])
+@ratelimit(key="ip", rate="600/h", method="POST", block=True)
+def password_strength_view(request):
+    """The strength of the password being typed (static/js/password-strength.js): JSON, never logged or stored.
+
+    POST so that the password stays out of URLs and logs; the same estimate as the validator that decides.
+    """
+    password = request.POST.get("password", "")[: MAX_LENGTH + 1]
+    user = request.user if request.user.is_authenticated else None
+    strength = password_strength(password, user)
+    errors = []
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        errors = list(error.messages)
+    return JsonResponse(
+        {"score": strength["score"], "label": strength["label"], "accepted": not errors, "reasons": errors}
     )
 
 

@@ -1,6 +1,7 @@
 """Checks of an uploaded document by its content, never by its name or browser type."""
 
 import io
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -25,18 +28,18 @@ PDF = DetectedType("application/pdf", "pdf", "PDF")
 JPEG = DetectedType("image/jpeg", "jpg", "JPEG")
 PNG = DetectedType("image/png", "png", "PNG")
 
-# Names that make a PDF run code or open something when viewed.
-_ACTIVE_PDF_KEYS = (
-    "/JavaScript",
-    "/JS",
-    "/Launch",
-    "/EmbeddedFile",
-    "/RichMedia",
-    "/XFA",
-    "/SubmitForm",
-    "/ImportData",
+# Keys that embed a file, a script, rich media or an XFA form wherever they appear (name trees included).
+_ACTIVE_PDF_KEYS = frozenset(
+    {"/JavaScript", "/JS", "/EmbeddedFiles", "/EmbeddedFile", "/EF", "/RichMedia", "/XFA", "/Launch"}
 )
+# Action types that run code, open another program, or send or import data.
+_ACTIVE_ACTION_TYPES = frozenset(
+    {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute", "/Rendition", "/GoToE"}
+)
+# Automatic actions: /AA (on open, close, page view, field events) always; /OpenAction unless it only shows a page.
+_PDF_OBJECT_LIMIT = 200_000
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_RAW_ACTIVE_NAMES = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA|SubmitForm|ImportData)")
 
 
 def detect_type(head: bytes) -> DetectedType | None:
@@ -82,17 +85,23 @@ def _size_pair(size: int, maximum: int) -> tuple[str, str]:
 
 
 def _pdf_has_active_content(data: bytes) -> bool:
-    unescaped = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    if any(re.search(re.escape(key.encode()) + rb"(?![A-Za-z])", unescaped) for key in _ACTIVE_PDF_KEYS):
-        return True
-    # Object streams hide dictionaries inside compressed streams: walk them too.
-    from pypdf import PdfReader
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+    """Walk every object reachable from the trailer with pypdf (name trees, actions, annotations, object streams).
 
+    Active: a key of _ACTIVE_PDF_KEYS anywhere, an action of _ACTIVE_ACTION_TYPES, an /AA (automatic actions),
+    an /OpenAction other than going to a page, or a file specification with an embedded file.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    # A second net for bytes no structure reaches (an object appended after %%EOF, which a viewer repairing the
+    # file may still read): the active names anywhere in the raw bytes, #xx escapes decoded, prefixes included.
+    unescaped = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+    if _RAW_ACTIVE_NAMES.search(unescaped):
+        return True
     reader = PdfReader(io.BytesIO(data), strict=False)
     if reader.is_encrypted:
         raise ValueError("encrypted")
-    seen: set[int] = set()
+    seen: set = set()
     stack = [reader.trailer]
     while stack:
         obj = stack.pop()
@@ -101,18 +110,68 @@ def _pdf_has_active_content(data: bytes) -> bool:
             if key in seen:
                 continue
             seen.add(key)
+            if len(seen) > _PDF_OBJECT_LIMIT:
+                return True  # too intricate to vouch for
             obj = obj.get_object()
         if isinstance(obj, DictionaryObject):
-            if any(k in obj for k in _ACTIVE_PDF_KEYS):
+            keys = set(obj.keys())
+            if keys & _ACTIVE_PDF_KEYS or "/AA" in keys:
                 return True
-            if obj.get("/S") in ("/JavaScript", "/Launch"):
+            if obj.get("/S") in _ACTIVE_ACTION_TYPES:
                 return True
+            if obj.get("/Type") in ("/EmbeddedFile", "/Filespec") and "/EF" in keys:
+                return True
+            if "/OpenAction" in keys:
+                action = obj["/OpenAction"]
+                action = action.get_object() if isinstance(action, IndirectObject) else action
+                if isinstance(action, DictionaryObject) and action.get("/S") != NameObject("/GoTo"):
+                    return True
             stack.extend(obj.values())
         elif isinstance(obj, ArrayObject):
             stack.extend(obj)
-        if len(seen) > 20000:
-            break
     return False
+
+
+def _image_problem(uploaded_file) -> str | None:
+    """Decode the whole image under UPLOAD_MAX_PIXELS; return why it is refused, or None."""
+    from PIL import Image
+
+    uploaded_file.seek(0)
+    try:
+        with Image.open(uploaded_file) as image:
+            width, height = image.size
+            if width * height > settings.UPLOAD_MAX_PIXELS:
+                return "too_many_pixels"
+            image.load()
+    except Image.DecompressionBombError:
+        return "too_many_pixels"
+    except Exception:  # noqa: BLE001 - Pillow raises many types on a broken or truncated image
+        return "broken_image"
+    finally:
+        uploaded_file.seek(0)
+    return None
+
+
+def reencoded_image(uploaded_file, detected: DetectedType):
+    """A clean copy of an accepted image: decoded pixels saved again, without metadata or trailing bytes.
+
+    Whatever followed or was hidden in the original (an HTML page, a script, EXIF with GPS) is not kept.
+    """
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps
+
+    uploaded_file.seek(0)
+    with Image.open(uploaded_file) as image:
+        image = ImageOps.exif_transpose(image)
+        out = io.BytesIO()
+        if detected is JPEG:
+            image.convert("RGB").save(out, format="JPEG", quality=90)
+        else:
+            if image.mode not in ("1", "L", "LA", "RGB", "RGBA", "P"):
+                image = image.convert("RGBA")
+            image.save(out, format="PNG", optimize=True)
+    uploaded_file.seek(0)
+    return ContentFile(out.getvalue())
 
 
 def validate_document_upload(uploaded_file) -> DetectedType:
@@ -136,6 +195,16 @@ def validate_document_upload(uploaded_file) -> DetectedType:
             ),
             code="bad_type",
         )
+    if detected in (JPEG, PNG):
+        problem = _image_problem(uploaded_file)
+        if problem == "too_many_pixels":
+            raise ValidationError(
+                _("Cette image est trop grande (plus de %(max)s millions de pixels) : réduisez-la puis déposez-la.")
+                % {"max": number_format(settings.UPLOAD_MAX_PIXELS // 1_000_000)},
+                code="too_many_pixels",
+            )
+        if problem:
+            raise ValidationError(_("Cette image est illisible ou endommagée."), code="broken_image")
     if detected is PDF:
         uploaded_file.seek(0)
         data = uploaded_file.read()
@@ -155,6 +224,7 @@ def validate_document_upload(uploaded_file) -> DetectedType:
                 ),
                 code="active_pdf",
             )
+    _antivirus_check(uploaded_file)
     uploaded_file.seek(0)
     return detected
 
@@ -169,3 +239,24 @@ def checked_upload(uploaded, *, field: str = "file") -> DetectedType:
         raise ActionRefused(fields={field: [" ".join(error.messages)]}) from None
     uploaded.seek(0)
     return detected
+
+
+def _antivirus_check(uploaded_file) -> None:
+    if not settings.CLAMD_SOCKET:
+        return
+    from .antivirus import ScannerUnavailable, clamd_scan
+
+    try:
+        found = clamd_scan(uploaded_file)
+    except ScannerUnavailable as error:
+        if settings.CLAMD_UNAVAILABLE == "accept":
+            logger.error("clamd unavailable (%s): upload accepted unscanned", error)
+            return
+        logger.error("clamd unavailable (%s): upload refused", error)
+        raise ValidationError(
+            _("L'analyse antivirus est momentanément indisponible : réessayez dans quelques minutes."),
+            code="scanner_unavailable",
+        ) from None
+    if found:
+        logger.warning("Upload refused by clamd: %s", found)
+        raise ValidationError(_("Ce fichier contient un virus : il est refusé."), code="virus")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cqpt_portal.broker import publish_bounded
 
@@ -17,9 +18,31 @@ from .models import Notification
 logger = logging.getLogger(__name__)
 
 
+# Kinds whose link carries a live secret (password reset, e-mail confirmation). The notification kept in the
+# database and shown in the portal's list never holds it: its body has a marker in its place, and the link is
+# made (by the builder the owning app registers) only when the e-mail leaves, into the message sent.
+_LIVE_LINK_BUILDERS: dict = {}
+_LIVE_LINK_MARKER_KEY = "live_link_marker"
+
+
+def register_live_link(kind: str, builder) -> None:
+    """`builder(notification)` returns the path of the secret link, made at sending time."""
+    _LIVE_LINK_BUILDERS[kind] = builder
+
+
+def _body_to_send(notification: Notification) -> str:
+    builder = _LIVE_LINK_BUILDERS.get(notification.kind)
+    marker = (notification.context or {}).get(_LIVE_LINK_MARKER_KEY)
+    if builder is None or not marker:
+        return notification.body
+    return notification.body.replace(marker, f"{settings.SITE_URL}{builder(notification)}")
+
+
 def render_notification(*, kind: str, context: dict, language: str, link: str = "") -> tuple[str, str]:
     """Render subject and body from templates/notifications/<kind>_subject.txt and _body.txt."""
     full_context = {**context, "link": f"{settings.SITE_URL}{link}" if link else "", "site_url": settings.SITE_URL}
+    if kind in _LIVE_LINK_BUILDERS:
+        full_context["link"] = context.get(_LIVE_LINK_MARKER_KEY, "")
     with translation.override(language):
         subject = render_to_string(f"notifications/email/{kind}_subject.txt", full_context)
         body = render_to_string(f"notifications/email/{kind}_body.txt", full_context)
@@ -52,6 +75,10 @@ def notification_create(
     kind = NotificationKind(kind).value  # an unknown kind is a programming error, not a silent template miss
     context = context or {}
     language = (recipient.language if recipient is not None else language) or settings.LANGUAGE_CODE
+    if kind in _LIVE_LINK_BUILDERS:
+        link = ""
+        with translation.override(language):
+            context = {**context, _LIVE_LINK_MARKER_KEY: str(_("[lien personnel : il n'est envoyé que par e-mail]"))}
     subject, body = render_notification(kind=kind, context=context, language=language, link=link)
     name, content_type, content = attachment or ("", "", "")
     notification = Notification.objects.create(
@@ -100,7 +127,7 @@ def message_id(notification: Notification) -> str:
 def _email(notification: Notification) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=notification.subject,
-        body=notification.body,
+        body=_body_to_send(notification),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.email_address],
         headers={"X-CQPT-Notification": str(notification.pk), "Message-ID": message_id(notification)},

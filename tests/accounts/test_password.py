@@ -106,3 +106,40 @@ def test_password_change_done_page_renders(client):
     login(client, UserFactory())
     html = client.get(reverse("accounts:password_change_done")).content.decode()
     assert html.count("<h1") == 1 and "Mot de passe modifié" in html
+
+
+@pytest.mark.parametrize("weak", ["aaaaaaaaaaaa", "Azerty123456", "qwertyuiop12", "abcdefghijkl"])
+def test_repetitive_and_keyboard_passwords_are_refused_with_the_reason(client, weak):
+    from django.core.exceptions import ValidationError
+
+    from cqpt_portal.accounts.passwords import StrengthValidator
+
+    with pytest.raises(ValidationError) as refused:
+        StrengthValidator().validate(weak)
+    assert "trop facile à deviner" in refused.value.messages[0]
+
+
+def test_a_password_longer_than_128_characters_is_refused():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        validate_password("Un-long-mot-de-passe-solide-" * 150)
+    assert any("128 caractères" in message for message in refused.value.messages)
+
+
+def test_the_strength_is_given_as_the_person_types_with_the_reason(client):
+    url = reverse("accounts:password_strength")
+    weak = client.post(url, {"password": "aaaaaaaaaaaa"}).json()
+    assert weak["accepted"] is False and weak["score"] <= 1
+    assert any("répété" in reason for reason in weak["reasons"])
+    strong = client.post(url, {"password": "encore-un-nouveau-mot-2026"}).json()
+    assert strong["accepted"] is True and strong["score"] >= 3
+    assert client.get(url).status_code == 405  # never in a URL
+
+
+def test_the_meter_script_is_served_by_the_portal_and_linked_from_the_pages(client):
+    page = client.get(reverse("accounts:register")).content.decode()
+    assert "/static/js/password-strength.js" in page
+    assert 'name="cqpt-password-strength" content="/compte/mot-de-passe/force/"' in page
+    assert 'autocomplete="new-password"' in page

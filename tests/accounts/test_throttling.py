@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -15,7 +17,7 @@ def _fail(client, email, n, **meta):
     return client.post(LOGIN, {"username": email, "password": f"wrong-password-{n}"}, **meta)
 
 
-def test_account_locks_after_the_failure_limit_whatever_x_forwarded_for_says(client):
+def test_the_pair_account_and_address_locks_after_the_failure_limit_whatever_x_forwarded_for_says(client):
     UserFactory(email="target@example.org")
     limit = settings.AXES_FAILURE_LIMIT
     for n in range(limit - 1):
@@ -24,7 +26,7 @@ def test_account_locks_after_the_failure_limit_whatever_x_forwarded_for_says(cli
     response = _fail(client, "target@example.org", limit, HTTP_X_FORWARDED_FOR="198.51.100.77")
     assert response.status_code == 429
     assert LOCKED in response.content.decode()
-    # Even the right password, from yet another claimed address, no longer gets in.
+    # Even the right password, from the same address, no longer gets in.
     response = client.post(
         LOGIN, {"username": "target@example.org", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="192.0.2.1"
     )
@@ -32,11 +34,51 @@ def test_account_locks_after_the_failure_limit_whatever_x_forwarded_for_says(cli
     assert "_auth_user_id" not in client.session
 
 
-def test_changing_the_real_client_address_does_not_reset_the_counter_either(client):
+def test_an_attacker_elsewhere_cannot_lock_the_owner_out(client):
     UserFactory(email="target@example.org")
-    for n in range(settings.AXES_FAILURE_LIMIT):
-        response = _fail(client, "target@example.org", n, REMOTE_ADDR=f"10.0.0.{n + 1}")
+    for n in range(settings.AXES_FAILURE_LIMIT + 3):
+        response = _fail(client, "target@example.org", n, REMOTE_ADDR="10.6.6.6")
     assert response.status_code == 429
+    # The owner, from their own address, logs in at once.
+    response = client.post(LOGIN, {"username": "target@example.org", "password": PASSWORD}, REMOTE_ADDR="192.0.2.44")
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_the_cool_off_grows_with_each_failure_past_the_limit(client, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.LOGIN_COOLOFF_BASE = timedelta(minutes=15)
+    UserFactory(email="target@example.org")
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            _fail(client, "target@example.org", n)
+    with time_machine.travel(now + timedelta(minutes=16), tick=False):
+        # 15 minutes later the pair is free again; the next lockout lasts 30 minutes.
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            response = _fail(client, "target@example.org", n)
+        assert response.status_code == 429
+    with time_machine.travel(now + timedelta(minutes=16 + 20), tick=False):
+        response = client.post(LOGIN, {"username": "target@example.org", "password": PASSWORD})
+        assert response.status_code == 429
+    with time_machine.travel(now + timedelta(minutes=16 + 31), tick=False):
+        response = client.post(LOGIN, {"username": "target@example.org", "password": PASSWORD})
+        assert response.status_code == 302
+
+
+def test_a_client_spraying_one_password_over_many_accounts_is_stopped(client, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 8
+    UserFactory(email="victim@example.org")
+    for n in range(8):
+        assert _fail(client, f"user{n}@example.org", n, REMOTE_ADDR="10.9.9.9").status_code == 200
+    response = client.post(LOGIN, {"username": "victim@example.org", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another client is not affected.
+    response = client.post(LOGIN, {"username": "victim@example.org", "password": PASSWORD}, REMOTE_ADDR="192.0.2.10")
+    assert response.status_code == 302
 
 
 def test_changing_the_case_of_the_address_does_not_reset_the_counter(client):

@@ -93,7 +93,7 @@ def test_invitation_is_emailed_to_a_non_user_with_a_working_link(client, django_
     assert AuditEvent.objects.for_object(invitation).filter(action="invitation_sent").exists()
 
     client.logout()
-    page = client.get(reverse("candidates:invitation", args=[invitation.token]))
+    page = client.get(reverse("candidates:invitation", args=[invitation.token]), follow=True)
     assert page.status_code == 200
     content = _text(page)
     assert employer.company.name in content
@@ -174,7 +174,7 @@ def test_accept_creates_the_prefilled_dossier_of_the_logged_in_candidate(client)
     )
     candidate = UserFactory(email=INVITEE, first_name="Léa", last_name="Martin")
     login(client, candidate)
-    page = client.get(reverse("candidates:invitation", args=[invitation.token]))
+    page = client.get(reverse("candidates:invitation", args=[invitation.token]), follow=True)
     assert "Accepter et créer mon dossier" in _text(page)
     response = client.post(reverse("candidates:invitation_accept", args=[invitation.token]))
 
@@ -199,7 +199,7 @@ def test_accept_creates_the_prefilled_dossier_of_the_logged_in_candidate(client)
     assert Notification.objects.filter(recipient=employer, kind="invitation_accepted").exists()
 
     # The link now says it was accepted, and a second accept is refused.
-    page = client.get(reverse("candidates:invitation", args=[invitation.token]))
+    page = client.get(reverse("candidates:invitation", args=[invitation.token]), follow=True)
     assert "Vous avez accepté cette proposition" in _text(page)
     client.post(reverse("candidates:invitation_accept", args=[invitation.token]))
     assert Dossier.objects.filter(candidate=candidate).count() == 1
@@ -221,7 +221,7 @@ def test_candidate_with_another_email_cannot_accept(client):
     invitation = _invite(EmployerFactory())
     other = UserFactory(email="quelquun.dautre@example.org")
     login(client, other)
-    page = client.get(reverse("candidates:invitation", args=[invitation.token]))
+    page = client.get(reverse("candidates:invitation", args=[invitation.token]), follow=True)
     assert "n'est pas celle de votre compte" in _text(page)
     assert INVITEE not in _text(page)  # the address is masked
     response = client.post(reverse("candidates:invitation_accept", args=[invitation.token]), follow=True)
@@ -262,7 +262,7 @@ def test_expired_invitation_is_refused(client):
     EmployerInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     candidate = UserFactory(email=INVITEE)
     login(client, candidate)
-    page = client.get(reverse("candidates:invitation", args=[invitation.token]))
+    page = client.get(reverse("candidates:invitation", args=[invitation.token]), follow=True)
     assert "a expiré" in _text(page)
     assert "Accepter et créer mon dossier" not in _text(page)
     client.post(reverse("candidates:invitation_accept", args=[invitation.token]))
@@ -283,7 +283,7 @@ def test_revoked_invitation_is_refused(client):
 
     candidate = UserFactory(email=INVITEE)
     login(client, candidate)
-    page = client.get(reverse("candidates:invitation", args=[invitation.token]))
+    page = client.get(reverse("candidates:invitation", args=[invitation.token]), follow=True)
     assert "annulée par l'employeur" in _text(page)
     client.post(reverse("candidates:invitation_accept", args=[invitation.token]))
     assert not Dossier.objects.exists()
@@ -326,4 +326,4 @@ def test_resend_sends_the_link_again(client, django_capture_on_commit_callbacks)
 
 
 def test_unknown_token_is_404(client):
-    assert client.get(reverse("candidates:invitation", args=["nope"])).status_code == 404
+    assert client.get(reverse("candidates:invitation", args=["nope"]), follow=True).status_code == 404

@@ -127,3 +127,29 @@ def test_employer_never_opens_documents_even_of_a_shared_dossier(client):
     # The owner can (the refusal above is about the employer, not a broken view).
     login(client, dossier.candidate)
     assert client.get(reverse("candidates:document", args=[document.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("state", [DossierState.ADMISSIBLE, DossierState.INADMISSIBLE, DossierState.IN_EVALUATION])
+def test_hours_cannot_be_disputed_once_admissibility_is_decided(client, state):
+    """Refused, not reopened: AUVICOM decided on the record as it stood; a correction goes through AUVICOM."""
+    employer = EmployerFactory()
+    period = ExperiencePeriodFactory(dossier=DossierFactory(company=employer.company, state=state))
+    login(client, employer)
+    page = client.get(_review_url(period)).content.decode()
+    assert "AUVICOM a déjà statué" in page or "Ce dossier est clos" in page
+    assert 'name="decision"' not in page
+    client.post(_review_url(period), {"decision": EmployerConfirmation.DISPUTED, "comment": "Faux"})
+    period.refresh_from_db()
+    assert period.employer_status == EmployerConfirmation.DECLARED
+    with pytest.raises(ActionRefused):
+        period_confirm(period_id=period.pk, actor=employer, decision=EmployerConfirmation.DISPUTED, comment="Faux")
+    assert not AuditEvent.objects.filter(action="period_disputed").exists()
+
+
+@pytest.mark.parametrize("state", [DossierState.SUBMITTED, DossierState.UNDER_REVIEW, DossierState.INCOMPLETE])
+def test_hours_can_be_disputed_while_admissibility_is_open(state):
+    employer = EmployerFactory()
+    period = ExperiencePeriodFactory(dossier=DossierFactory(company=employer.company, state=state))
+    period_confirm(period_id=period.pk, actor=employer, decision=EmployerConfirmation.DISPUTED, comment="Faux")
+    period.refresh_from_db()
+    assert period.employer_status == EmployerConfirmation.DISPUTED

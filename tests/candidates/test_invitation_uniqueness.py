@@ -64,7 +64,7 @@ def test_an_expired_invitation_closed_by_a_new_one_is_audited_and_refused_on_its
     EmployerInvitation.objects.filter(pk=first.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     _invite(employer)
     assert AuditEvent.objects.for_object(first).filter(action="invitation_expired").count() == 1
-    response = client.get(reverse("candidates:invitation", args=[first.token]))
+    response = client.get(reverse("candidates:invitation", args=[first.token]), follow=True)
     assert "a expiré" in response.content.decode()
 
 

@@ -28,6 +28,9 @@ def test_a_file_with_a_partial_png_signature_is_refused(head):
     assert refused.value.code == "bad_type"
 
 
-def test_the_full_png_signature_is_accepted():
+def test_the_full_png_signature_is_recognised_and_then_the_whole_image_is_decoded():
+    assert detect_type((PNG_SIGNATURE + FILLER)[:16]) is PNG
     uploaded = SimpleUploadedFile("photo.png", PNG_SIGNATURE + FILLER, content_type="image/png")
-    assert validate_document_upload(uploaded) is PNG
+    with pytest.raises(ValidationError) as refused:
+        validate_document_upload(uploaded)
+    assert refused.value.code == "broken_image"

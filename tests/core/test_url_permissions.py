@@ -36,6 +36,7 @@ PUBLIC = {
     "candidates:eligibility_check": "the public eligibility simulator",
     "cpne:verify": "the public verification of a certificate's code (rate-limited)",
     "cpne:verify_code": "the address in a certificate's QR code (rate-limited)",
+    "candidates:invitation": "the link of an invitation e-mail, opened before logging in (the token is the key)",
 }
 ADMIN_NAMESPACE = "admin"
 DUMMY_VALUES = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1))}

@@ -56,9 +56,27 @@ def test_admin_never_shows_the_token_of_a_reset_or_confirmation_email(client):
     user = UserFactory()
     password_reset_request(email=user.email)
     reset = Notification.objects.get(kind="password_reset")
-    assert "/mot-de-passe/nouveau/" in reset.link
+    # Nothing live is stored at all: the link is made when the e-mail leaves.
+    assert reset.link == "" and "/mot-de-passe/nouveau/" not in reset.body
     login(client, UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
     body = client.get(reverse("admin:notifications_notification_change", args=[reset.pk])).content.decode()
     assert reset.subject in body
-    assert reset.link not in body
     assert "/mot-de-passe/nouveau/" not in body
+
+
+def test_reset_and_confirmation_links_are_only_in_the_email_sent(client, django_capture_on_commit_callbacks):
+    """The user's own list (and the database) never holds a live reset or confirmation link."""
+    from django.core import mail
+
+    from cqpt_portal.accounts.services import password_reset_request
+
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        password_reset_request(email=user.email)
+    assert "/mot-de-passe/nouveau/" in mail.outbox[-1].body
+    stored = Notification.objects.get(kind="password_reset")
+    assert "/mot-de-passe/nouveau/" not in stored.body and stored.link == ""
+    assert "envoyé que par e-mail" in stored.body
+    login(client, user)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "Réinitialisation" in page and "/mot-de-passe/nouveau/" not in page

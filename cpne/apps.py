@@ -8,7 +8,11 @@ class CpneConfig(AppConfig):
 
     def ready(self):
         from cqpt_portal.audit.labels import register_action_labels
+        from personal_data.registry import Provider, register
 
+        from . import personal_data as pd
+
+        register(Provider("cpne", export=pd.export, erase=pd.erase, retention=pd.retention, order=45))
         register_action_labels(
             "*",
             {

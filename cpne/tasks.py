@@ -43,9 +43,11 @@ def certificate_make(decision_id: int) -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def meeting_certificates(meeting_id: int) -> None:
     """One task per award of the meeting whose certificate has no PDF yet."""
-    pending = Decision.objects.filter(
-        meeting_id=meeting_id, outcome=DecisionOutcome.AWARDED, state=DecisionState.RELEASED
-    ).exclude(certificate__pdf__gt="")
+    pending = (
+        Decision.objects.filter(meeting_id=meeting_id, outcome=DecisionOutcome.AWARDED, state=DecisionState.RELEASED)
+        .exclude(certificate__pdf__gt="")
+        .exclude(certificate__candidate_name="")
+    )
     for decision_id in pending.values_list("pk", flat=True):
         certificate_make.delay(decision_id)
 
@@ -62,9 +64,11 @@ def sweep_certificates_and_minutes(grace_seconds: int = 120) -> int:
     """Re-queue the certificates and minutes still missing some time after their meeting closed."""
     before = timezone.now() - datetime.timedelta(seconds=grace_seconds)
     queued = 0
-    awards = Decision.objects.filter(
-        outcome=DecisionOutcome.AWARDED, state=DecisionState.RELEASED, released_at__lte=before
-    ).exclude(certificate__pdf__gt="")
+    awards = (
+        Decision.objects.filter(outcome=DecisionOutcome.AWARDED, state=DecisionState.RELEASED, released_at__lte=before)
+        .exclude(certificate__pdf__gt="")
+        .exclude(certificate__candidate_name="")
+    )  # pseudonymised: past retention
     for decision_id in awards.values_list("pk", flat=True):
         certificate_make.delay(decision_id)
         queued += 1

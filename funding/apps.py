@@ -9,8 +9,12 @@ class FundingConfig(AppConfig):
     def ready(self):
         from candidates.workflow import DOSSIER_WORKFLOW
         from cqpt_portal.audit.labels import register_action_labels
+        from personal_data.registry import Provider, register
 
+        from . import personal_data as pd
         from .services import fee_follow_dossier_end
+
+        register(Provider("funding", export=pd.export, erase=pd.erase, retention=pd.retention, order=25))
 
         # The dossier ends before the evaluation was followed in full: its fee is not due.
         # (candidates must not import funding, so funding follows the dossier's table.)

@@ -15,7 +15,9 @@ from django.urls import reverse
 from candidates.enums import DossierState
 from candidates.models import Dossier
 from cpne.models import Certificate, Meeting
+from cpne.services import item_postpone
 from cqpt_portal.accounts.demo import DEMO_PASSWORD
+from cqpt_portal.accounts.models import User
 from tests.browser.conftest import login_through_ui
 from tests.browser.test_candidacy_journey import assert_accessible_structure
 from tests.cpne.support import transmitted_dossier
@@ -55,13 +57,21 @@ def test_secretary_holds_a_meeting_and_the_awarded_candidate_gets_a_verifiable_c
     expect(page.get_by_role("heading", level=1)).to_contain_text("En séance", timeout=WAIT)
     assert_accessible_structure(page)
 
+    # The other demos (evaluation, funding) transmit dossiers too: the secretary postpones all but three.
+    secretary = User.objects.get(email=SECRETARY)
+    for extra in list(upcoming.items.filter(postponed_at__isnull=True).order_by("position"))[3:]:
+        item_postpone(item_id=extra.pk, actor=secretary, reason="Examiné à la séance suivante.")
+    page.reload()
+
     presences = page.locator("#presences").locator("..")
     for checkbox in presences.get_by_role("checkbox").all():
         checkbox.check()
     page.get_by_role("button", name="Enregistrer les présences").click()
     expect(page.get_by_text("Les présences sont enregistrées.")).to_be_visible(timeout=WAIT)
 
-    items = list(upcoming.items.order_by("position").select_related("dossier__candidate"))
+    items = list(
+        upcoming.items.filter(postponed_at__isnull=True).order_by("position").select_related("dossier__candidate")
+    )
     assert len(items) == 3
     awarded, refused, deferred = items
 

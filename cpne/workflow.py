@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from candidates.workflow import DOSSIER_WORKFLOW
 from cqpt_portal.accounts.rules import is_administrator, is_cpne_secretary
+from cqpt_portal.broker import publish_bounded
 from cqpt_portal.workflow import Transition, Workflow, field_problem
 from evaluation.workflow import EVALUATION_WORKFLOW
 
@@ -69,8 +70,9 @@ def _effect_close(meeting, actor, data):
     def queue():
         from .tasks import meeting_certificates, minutes_make
 
-        minutes_make.delay(meeting_id)
-        meeting_certificates.delay(meeting_id)
+        # Bounded: a hung broker never holds the secretary's request; the beat sweep makes what was not queued.
+        publish_bounded(minutes_make, meeting_id)
+        publish_bounded(meeting_certificates, meeting_id)
 
     transaction.on_commit(queue)
 

@@ -23,7 +23,10 @@ from .workflow import FEE_WORKFLOW
 
 
 def _queue(task, *args):
-    transaction.on_commit(lambda: task.delay(*args))
+    """After commit, a bounded publish: a hung broker never holds the request (the PDF is made on the next ask)."""
+    from cqpt_portal.broker import publish_bounded
+
+    transaction.on_commit(lambda: publish_bounded(task, *args))
 
 
 # --- the fee, moved by the evaluation and the dossier -------------------------------------------------

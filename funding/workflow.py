@@ -181,9 +181,11 @@ FEE_WORKFLOW = Workflow(
 
 
 def _remake_pdf(statement):
+    from cqpt_portal.broker import publish_bounded
+
     from .tasks import build_statement_pdf
 
-    transaction.on_commit(lambda: build_statement_pdf.delay(statement.pk))
+    transaction.on_commit(lambda: publish_bounded(build_statement_pdf, statement.pk))
 
 
 def _active_fee_ids(statement):

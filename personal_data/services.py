@@ -74,7 +74,10 @@ def _enqueue_build(archive_id: int) -> None:
     from .tasks import build_archive
 
     try:
-        build_archive.delay(archive_id)
+        from cqpt_portal.broker import publish_bounded
+
+        if not publish_bounded(build_archive, archive_id):
+            logger.warning("Broker unavailable; archive %s not queued", archive_id)
     except Exception as exc:  # noqa: BLE001 - the broker is down: the person can ask again, the row says pending
         logger.warning("Broker unavailable (%s); archive %s not queued", exc, archive_id)
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cqpt_portal.accounts.decorators import permission_required
+from cqpt_portal.broker import publish_bounded
 from cqpt_portal.files.responses import private_file_response
 
 from .. import selectors
@@ -38,7 +39,7 @@ def attestation_pdf(request, obj):
 
         from ..tasks import build_attestation_pdf
 
-        transaction.on_commit(lambda: build_attestation_pdf.delay(obj.pk))
+        transaction.on_commit(lambda: publish_bounded(build_attestation_pdf, obj.pk))
         messages.info(request, _("L'attestation est en préparation : réessayez dans un instant."))
         return redirect("funding:fee", pk=obj.pk)
     return private_file_response(

@@ -632,6 +632,23 @@ QUIZ_WORKFLOW = Workflow(
             effect=_effect_quiz_result,
             notify=_to(Kind.PHASE_CLOSED, CANDIDATE),
         ),
+        # After an incident (a question neutralised, a new attempt granted) the quiz is scored again: its
+        # result replaces the recorded one while the evaluation is in progress (never after transmission).
+        Transition(
+            name="correct_quiz_result",
+            sources=frozenset({QuizState.CLOSED}),
+            target=QuizState.CLOSED,
+            allowed=is_assigned_evaluator,
+            staff_label=gettext_lazy("Corriger le résultat du quiz"),
+            owner_label=gettext_lazy("Résultat du quiz corrigé"),
+            success_message=gettext_lazy("Le résultat du quiz est corrigé."),
+            style="outline-secondary",
+            group="quiz",
+            form=QuizResultForm,
+            guard=_guard_quiz_result,
+            effect=_effect_quiz_result,
+            notify=_to(Kind.PHASE_CLOSED, CANDIDATE),
+        ),
     ],
     **_COMMON,
 )

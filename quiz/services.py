@@ -568,6 +568,8 @@ def attempt_neutralise_question(*, attempt_id: int, position: int, reason: str, 
         if attempt.state == AttemptState.CLOSED:
             attempt_score(attempt)
             attempt.save(update_fields=["score", "passed", "band", "band_advice"])
+            if attempt.result_recorded_at is not None:
+                attempt_record_phase_result(attempt)  # the evaluation's phase 2 follows the new score
         audit_record(
             actor=actor,
             target=attempt,

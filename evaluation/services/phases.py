@@ -15,7 +15,7 @@ from cqpt_portal.audit.services import audit_record
 from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.files.validation import checked_upload, safe_display_name
 
-from ..enums import EvaluationState, WorkplaceState
+from ..enums import EvaluationState, QuizState, WorkplaceState
 from ..models import Evaluation
 from ..rules import is_assigned_evaluator
 from ..workflow import QUIZ_WORKFLOW
@@ -33,7 +33,10 @@ def evaluation_record_quiz_result(
     data = {"result": result, "comment": comment}
     if score is not None:
         data["score"] = Decimal(score)
-    return QUIZ_WORKFLOW.apply(pk=evaluation_id, name="record_quiz_result", actor=actor, data=data)
+    # A result already recorded is corrected (the quiz scored again after an incident); the workflow re-checks.
+    state = Evaluation.objects.filter(pk=evaluation_id).values_list("quiz_state", flat=True).first()
+    name = "correct_quiz_result" if state == QuizState.CLOSED else "record_quiz_result"
+    return QUIZ_WORKFLOW.apply(pk=evaluation_id, name=name, actor=actor, data=data)
 
 
 def workplace_grid_upload(*, evaluation_id: int, actor, uploaded) -> Evaluation:

@@ -151,3 +151,27 @@ def test_an_attempt_cannot_start_before_its_window(client):
     assert "pourra être commencé à partir du" in response.content.decode()
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.OPEN
+
+
+def test_a_neutralised_question_after_the_result_was_recorded_corrects_the_evaluation(client):
+    """The phase-2 result follows the quiz scored again (correct_quiz_result), never left stale."""
+    from quiz.services import attempt_neutralise_question
+
+    s, attempt = started(minutes=10)
+    items = list(attempt.questions.order_by("position"))
+    with time_machine.travel(T0 + datetime.timedelta(minutes=3), tick=False):
+        answer_save(attempt_id=attempt.pk, position=1, keys=correct_keys(items[0]), actor=s.candidate)
+        answer_save(attempt_id=attempt.pk, position=2, keys=[wrong_key(items[1])], actor=s.candidate)
+    with time_machine.travel(T0 + datetime.timedelta(minutes=13), tick=False):
+        attempts_close_expired()
+    s.evaluation.refresh_from_db()
+    assert s.evaluation.quiz_score == 25
+    for position in (2, 3, 4):
+        attempt_neutralise_question(
+            attempt_id=attempt.pk, position=position, reason="Question ambiguë", actor=s.evaluator
+        )
+    attempt.refresh_from_db()
+    assert attempt.score == 100
+    s.evaluation.refresh_from_db()
+    assert s.evaluation.quiz_state == QuizState.CLOSED and s.evaluation.quiz_score == 100
+    assert AuditEvent.objects.filter(action="correct_quiz_result", object_id=str(s.evaluation.pk)).count() == 3

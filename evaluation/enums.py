@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Evaluation and accompaniment happen during or outside working time: the same choice as the candidacy's.
+from candidates.enums import WorkingTime  # noqa: F401 - re-exported for the evaluation's models and forms
+
 
 class EvaluationState(models.TextChoices):
     """The evaluation as a whole (one per dossier, from AUVICOM's first assignment)."""
@@ -73,11 +76,6 @@ PHASE_RESULTS = {
 class Opinion(models.TextChoices):
     FAVOURABLE = "favourable", _("Favorable")
     UNFAVOURABLE = "unfavourable", _("Défavorable")
-
-
-class WorkingTime(models.TextChoices):
-    DURING = "during", _("Pendant le temps de travail")
-    OUTSIDE = "outside", _("Hors temps de travail")
 
 
 class AppointmentState(models.TextChoices):

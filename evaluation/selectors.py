@@ -130,6 +130,17 @@ def late_assignments(now=None) -> QuerySet[Assignment]:
     )
 
 
+def organisation_managers(organisation_id: int) -> list:
+    """The active managers of one organisation (who answer its assignments and hear of them)."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model().objects.filter(
+            role=Role.EVALUATOR_MANAGER, evaluator_organisation_id=organisation_id, is_active=True
+        )
+    )
+
+
 def organisation_evaluators(organisation_id: int):
     from django.contrib.auth import get_user_model
 

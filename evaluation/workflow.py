@@ -79,13 +79,9 @@ def _candidate(evaluation):
 
 
 def _managers(evaluation):
-    from django.contrib.auth import get_user_model
+    from .selectors import organisation_managers
 
-    return list(
-        get_user_model().objects.filter(
-            role=Role.EVALUATOR_MANAGER, evaluator_organisation_id=evaluation.organisation_id, is_active=True
-        )
-    )
+    return organisation_managers(evaluation.organisation_id)
 
 
 def _to(kind, *whos):
@@ -153,23 +149,29 @@ def _pending_assignment(evaluation):
     return evaluation.assignments.select_for_update().filter(state=AssignmentState.PENDING).first()
 
 
-def _guard_assign(evaluation, actor, data):
+def organisation_problems(dossier, organisation_id) -> list:
+    """Why this organisation may not evaluate this dossier (none chosen, not accredited, inactive, tied to the employer).
+
+    The one check of both a first assignment (evaluation.services.assignment) and a re-assignment (the guard below).
+    """
     from .selectors import eligible_organisations
 
-    problems = _dossier_open(evaluation, actor, data)
-    organisation_id = data.get("organisation")
     if not organisation_id:
-        problems.append(field_problem("organisation", _("Choisissez un organisme évaluateur.")))
-    elif not eligible_organisations(evaluation.dossier).filter(pk=organisation_id).exists():
-        problems.append(
+        return [field_problem("organisation", _("Choisissez un organisme évaluateur."))]
+    if not eligible_organisations(dossier).filter(pk=organisation_id).exists():
+        return [
             field_problem(
                 "organisation",
                 _(
                     "Cet organisme ne peut pas évaluer ce dossier (non habilité pour ce CQPT, inactif ou lié à l'employeur)."
                 ),
             )
-        )
-    return problems
+        ]
+    return []
+
+
+def _guard_assign(evaluation, actor, data):
+    return _dossier_open(evaluation, actor, data) + organisation_problems(evaluation.dossier, data.get("organisation"))
 
 
 def _effect_assign(evaluation, actor, data):

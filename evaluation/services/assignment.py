@@ -20,8 +20,8 @@ from cqpt_portal.notifications.services import notification_create
 
 from ..enums import AssignmentState, EvaluationState
 from ..models import Assignment, Evaluation
-from ..selectors import eligible_organisations, late_assignment_cutoff
-from ..workflow import EVALUATION_WORKFLOW, evaluation_link
+from ..selectors import late_assignment_cutoff, organisation_managers
+from ..workflow import EVALUATION_WORKFLOW, evaluation_link, organisation_problems
 
 ORGANISATION_REFUSED = "organisation"
 
@@ -47,19 +47,9 @@ def evaluation_assign(*, dossier_id: int, organisation_id: int | None, actor) ->
         with transaction.atomic():
             # The dossier's transition locks the dossier row and checks its state and the actor's role.
             dossier = DOSSIER_WORKFLOW.apply(pk=dossier_id, name="assign_organisation", actor=actor)
-            if not organisation_id or not eligible_organisations(dossier).filter(pk=organisation_id).exists():
-                raise ActionRefused(
-                    fields={
-                        ORGANISATION_REFUSED: [
-                            _(
-                                "Cet organisme ne peut pas évaluer ce dossier (non habilité pour ce CQPT, "
-                                "inactif ou lié à l'employeur)."
-                            )
-                            if organisation_id
-                            else _("Choisissez un organisme évaluateur.")
-                        ]
-                    }
-                )
+            problems = organisation_problems(dossier, organisation_id)
+            if problems:
+                raise ActionRefused(fields={field: [message] for field, message in problems})
             evaluation = Evaluation.objects.create(dossier=dossier, organisation_id=organisation_id)
             Assignment.objects.create(evaluation=evaluation, organisation_id=organisation_id, assigned_by=actor)
             # funding: the evaluation's fee (who pays, how much, to whom) is recorded at assignment.
@@ -73,7 +63,7 @@ def evaluation_assign(*, dossier_id: int, organisation_id: int | None, actor) ->
                 to_state=evaluation.state,
                 extra={"organisation": organisation_id},
             )
-            for manager in _managers_of(organisation_id):
+            for manager in organisation_managers(organisation_id):
                 notification_create(
                     recipient=manager,
                     kind=NotificationKind.ASSIGNMENT_RECEIVED,
@@ -85,18 +75,6 @@ def evaluation_assign(*, dossier_id: int, organisation_id: int | None, actor) ->
             _("Un organisme évaluateur est déjà désigné pour ce dossier. Quelqu'un l'a peut-être fait entre-temps.")
         ) from None
     return evaluation
-
-
-def _managers_of(organisation_id):
-    from django.contrib.auth import get_user_model
-
-    from cqpt_portal.accounts.enums import Role
-
-    return list(
-        get_user_model().objects.filter(
-            role=Role.EVALUATOR_MANAGER, evaluator_organisation_id=organisation_id, is_active=True
-        )
-    )
 
 
 def _assignment_context(evaluation: Evaluation) -> dict:
@@ -133,7 +111,7 @@ def assignments_remind(*, now=None) -> int:
             assignment.reminded_at = now
             assignment.reminder_count += 1
             assignment.save(update_fields=["reminded_at", "reminder_count"])
-            for manager in _managers_of(assignment.organisation_id):
+            for manager in organisation_managers(assignment.organisation_id):
                 notification_create(
                     recipient=manager,
                     kind=NotificationKind.ASSIGNMENT_REMINDER,

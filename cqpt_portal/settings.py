@@ -105,6 +105,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% form_field %} in every template: a form field drawn in Python (cqpt_portal/form_fields.py).
+            "builtins": ["cqpt_portal.form_fields"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

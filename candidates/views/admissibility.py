@@ -10,14 +10,16 @@ import csv
 from django.contrib import messages
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.audit.selectors import audit_events_for
 from cqpt_portal.audit.services import audit_record
+from cqpt_portal.form_fields import form_fingerprint
 
 from ..enums import AccessRoute, DossierState
 from ..filters import AdmissibilityQueueFilter
@@ -50,26 +52,61 @@ def auvicom_dashboard(request):
     filterset = AdmissibilityQueueFilter(request.GET, queryset=admissibility_queue_base(), request=request)
     paginator = DeferredJoinPaginator(filterset.qs, PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    rows = []
-    for dossier in page_obj:
-        rows.append(
-            {
-                "dossier": dossier,
-                "age": queue_age_days(dossier.submitted_at, today=today),
-                "actions": [t for t in DOSSIER_WORKFLOW.available(request.user, dossier) if t.name == "claim"],
-            }
-        )
+    rows = _queue_rows(request.user, page_obj)
     return render(
         request,
         "candidates/admissibility/dashboard.html",
         {
             "filterset": filterset,
+            "filter_cache_key": form_fingerprint(filterset.form),
             "page_obj": page_obj,
             "rows": rows,
+            "claim": DOSSIER_WORKFLOW["claim"],
+            "me_label": _("Moi"),
+            "nobody_label": _("Personne"),
             "query_string": _query_string(request),
         },
     )
+
+
+def _queue_rows(user, dossiers) -> list[dict]:
+    """The page's rows as ready-made strings: labels translated once, no template tag per cell.
+
+    The table is the page's main cost (25 rows, nine cells): building each cell here rather than with
+    `{% url %}`, `get_FOO_display` and `{% blocktranslate %}` per row took the page from 22 to ? ms of CPU.
+    """
+    today = timezone.localdate()
+    states = {value: str(label) for value, label in DossierState.choices}
+    routes = {value: str(label) for value, label in AccessRoute.choices}
+    detail_url = reverse("candidates:admissibility_detail", args=[0]).removesuffix("0/") + "{}/"
+    decide_url = reverse("candidates:admissibility_decide", args=[0]).replace("/0/", "/{}/")
+    rows = []
+    for dossier in dossiers:
+        local = timezone.localtime(dossier.submitted_at) if dossier.submitted_at else None
+        age = (today - local.date()).days if local else 0
+        reviewer = dossier.reviewer
+        rows.append(
+            {
+                "dossier": dossier,
+                "number": dossier.number,
+                "url": detail_url.format(dossier.pk),
+                "decide_url": decide_url.format(dossier.pk),
+                "name": f"{dossier.last_name.upper()} {dossier.first_name}",
+                "cqpt": dossier.cqpt.title if dossier.cqpt_id else "",
+                "route": routes.get(dossier.access_route, ""),
+                "company": dossier.company.name if dossier.company_id else "",
+                "state": states.get(dossier.state, dossier.state),
+                "reviewer_is_me": dossier.reviewer_id == user.pk,
+                "reviewer": (reviewer.get_full_name() or reviewer.email) if reviewer else "",
+                "submitted_iso": local.isoformat() if local else "",
+                "submitted_title": _("Déposé le %(date)s") % {"date": local.strftime("%d/%m/%Y %H:%M")}
+                if local
+                else "",
+                "age_label": ngettext("%(days)s jour", "%(days)s jours", age) % {"days": age},
+                "can_claim": DOSSIER_WORKFLOW.is_available(user, dossier, "claim"),
+            }
+        )
+    return rows
 
 
 class _Echo:

@@ -1,0 +1,149 @@
+"""`{% form_field form.x %}`: one Bootstrap 5 form field (label, control, help, errors) built in Python.
+
+crispy-forms' `as_crispy_field` draws the same markup through several nested templates, and Django's widget
+templates draw a `<select>` one `{% include %}` per option: on a page with a filter bar of nine fields that was
+about a third of the page's time (docs/performance.md). This tag writes the markup of the common controls
+(text-like inputs and single selects) directly, with the same accessible structure as crispy-bootstrap5
+(`label for`, `aria-describedby` to the help and the error, `aria-invalid`, `is-invalid`), and hands any other
+widget (checkboxes, radios, files, multiple selects, hidden inputs) to crispy unchanged.
+
+Loaded in every template as a builtin (settings.TEMPLATES); `tests/core/test_form_fields.py` checks that it
+matches what crispy draws for the same fields.
+"""
+
+import functools
+import hashlib
+
+from django import forms, template
+from django.forms.utils import flatatt
+from django.forms.widgets import Input
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_FALLBACK_WIDGETS = (
+    forms.CheckboxInput,
+    forms.FileInput,
+    forms.HiddenInput,
+    forms.SelectMultiple,
+    forms.RadioSelect,
+    forms.CheckboxSelectMultiple,
+    forms.MultiWidget,
+)
+
+
+def _control(bound_field, attrs: dict) -> str:
+    widget = bound_field.field.widget
+    context = widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
+    if isinstance(widget, forms.Select):
+        options = []
+        for group_name, group_options, _index in context["optgroups"]:
+            rendered = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>\n',
+                ((option["value"], flatatt(option["attrs"]), option["label"]) for option in group_options),
+            )
+            if group_name:
+                rendered = format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
+            options.append(rendered)
+        return format_html(
+            '<select name="{}"{}>\n{}</select>', context["name"], flatatt(context["attrs"]), mark_safe("".join(options))
+        )
+    value = context["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        context["type"],
+        context["name"],
+        format_html(' value="{}"', value) if value is not None else "",
+        flatatt(context["attrs"]),
+    )
+
+
+@register.simple_tag
+def form_field(bound_field, wrapper_class: str = "mb-3"):
+    """The field in a `<div class="mb-3">`: label, control, help text, errors (as crispy-bootstrap5 draws it)."""
+    widget = bound_field.field.widget
+    if isinstance(widget, _FALLBACK_WIDGETS) or not isinstance(widget, forms.Select | Input):
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+        return as_crispy_field(bound_field)
+    auto_id = bound_field.auto_id
+    errors = bound_field.errors
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    css = f"{widget.__class__.__name__.lower()} {css}"
+    if widget.attrs.get("class"):
+        css = f"{css} {widget.attrs['class']}"
+    attrs = {"class": css + (" is-invalid" if errors else "")}
+    described_by = []
+    if errors:
+        attrs["aria-invalid"] = "true"
+        described_by.append(f"{auto_id}_error")
+    if bound_field.help_text:
+        described_by.append(f"{auto_id}_helptext")
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    attrs = bound_field.build_widget_attrs(attrs)
+    attrs["id"] = widget.attrs.get("id") or auto_id
+    parts = []
+    if bound_field.label:
+        parts.append(
+            format_html(
+                '<label for="{}" class="form-label">{}{}</label>',
+                attrs["id"],
+                bound_field.label,
+                mark_safe('<span class="asteriskField">*</span>') if bound_field.field.required else "",
+            )
+        )
+    parts.append(_control(bound_field, attrs))
+    if errors:
+        parts.append(
+            format_html(
+                '<div id="{}_error" class="invalid-feedback">{}</div>',
+                auto_id,
+                format_html_join(
+                    "",
+                    '<p id="error_{}_{}"><strong>{}</strong></p>',
+                    ((n, auto_id, error) for n, error in enumerate(errors, start=1)),
+                ),
+            )
+        )
+    if bound_field.help_text:
+        parts.append(
+            format_html('<div id="{}_helptext" class="form-text">{}</div>', auto_id, mark_safe(bound_field.help_text))
+        )
+    return format_html('<div id="div_{}" class="{}">{}</div>', auto_id, wrapper_class, mark_safe("".join(parts)))
+
+
+@functools.cache
+def _choice_labels(model, field_name: str, language: str) -> dict:
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+@register.filter
+def display(obj, field_name: str) -> str:
+    """`{{ dossier|display:"state" }}`: the translated label of a choice, as `get_state_display`, but cached.
+
+    `get_FOO_display` rebuilds a dict of every choice, translating each label, at each call: in a table of
+    25 rows with two such columns that was a tenth of the page's time.
+    """
+    value = getattr(obj, field_name)
+    return _choice_labels(type(obj), field_name, get_language() or "").get(value, value)
+
+
+def form_fingerprint(form) -> str | None:
+    """A key that changes whenever anything the form would draw changes, or None if it has errors.
+
+    The language, each field's name, value, label and help text, and the choices of each select (a new
+    reviewer account, a new CQPT): a fragment cached under this key is never stale, it only saves drawing
+    the same markup again (`{% cache 600 "name" key %}` in the template).
+    """
+    if form.is_bound and form.errors:
+        return None
+    parts = [get_language() or ""]
+    for bound_field in form:
+        parts += [bound_field.html_name, repr(bound_field.value()), str(bound_field.label), str(bound_field.help_text)]
+        if isinstance(bound_field.field.widget, forms.Select):
+            parts.append(repr([(str(value), str(label)) for value, label in bound_field.field.choices]))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

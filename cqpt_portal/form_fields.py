@@ -15,6 +15,7 @@ import functools
 import hashlib
 
 from django import forms, template
+from django.core.exceptions import FieldDoesNotExist
 from django.forms.utils import flatatt
 from django.forms.widgets import Input
 from django.utils.html import format_html, format_html_join
@@ -128,8 +129,14 @@ def display(obj, field_name: str) -> str:
     `get_FOO_display` rebuilds a dict of every choice, translating each label, at each call: in a table of
     25 rows with two such columns that was a tenth of the page's time.
     """
+    if obj is None or obj == "":
+        return ""
+    try:
+        labels = _choice_labels(type(obj), field_name, get_language() or "")
+    except (AttributeError, FieldDoesNotExist):  # not a model field with choices: as the template would
+        return getattr(obj, f"get_{field_name}_display")()
     value = getattr(obj, field_name)
-    return _choice_labels(type(obj), field_name, get_language() or "").get(value, value)
+    return labels.get(value, value)
 
 
 def form_fingerprint(form) -> str | None:

@@ -175,7 +175,21 @@ class ExperiencePeriod(models.Model):
         verbose_name = _("période d'expérience")
         verbose_name_plural = _("périodes d'expérience")
         ordering = ["start_date", "id"]
-        indexes = [models.Index(fields=["company", "employer_status"], name="period_company_status_idx")]
+        indexes = [
+            models.Index(fields=["company", "employer_status"], name="period_company_status_idx"),
+            # The employer dashboard's two lists (services.employer.employer_periods_to_confirm and
+            # employer_periods_answered) read a page straight off these, in order, with no sort.
+            models.Index(
+                fields=["siret", "-dossier", "start_date", "id"],
+                condition=Q(employer_status=EmployerConfirmation.DECLARED),
+                name="period_pending_siret_idx",
+            ),
+            models.Index(
+                fields=["siret", "-employer_reviewed_at", "-id"],
+                condition=~Q(employer_status=EmployerConfirmation.DECLARED),
+                name="period_answered_siret_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.employer_name} {self.start_date:%d/%m/%Y}–{self.end_date:%d/%m/%Y}"

@@ -66,10 +66,11 @@ def is_invitation_of_employer_company(user, invitation):
 
 @rules.predicate
 def is_period_at_employer_company(user, period):
-    # Mirrored by candidates.services.employer.employer_periods for the list.
+    # Mirrored by candidates.services.employer._periods_at for the lists: the declared SIRET decides
+    # (the period's `company` is the catalogue company found by that SIRET, nothing more).
     if period is None or user.company_id is None:
         return False
-    return period.company_id == user.company_id or period.siret == user.company.siret
+    return period.siret == user.company.siret
 
 
 rules.add_perm("candidates.invite_employee", is_employer)

@@ -246,6 +246,16 @@ UPLOAD_MAX_PIXELS = 50_000_000  # images are decoded fully: a 20000x20000 "bomb"
 # Per dossier: how many documents and how many bytes in all.
 DOSSIER_MAX_DOCUMENTS = env.int("DOSSIER_MAX_DOCUMENTS", default=20)
 DOSSIER_MAX_TOTAL_BYTES = env.int("DOSSIER_MAX_TOTAL_MB", default=60) * 1024 * 1024
+# Experience periods per dossier. The 1607-hour rule looks back 3 years: a year of full-time work, or a
+# few dozen short contracts (temping, a month each) at the most; 60 leaves room for that and for older
+# experience described for context, while keeping the step and the review pages a few dozen cards long.
+DOSSIER_MAX_PERIODS = env.int("DOSSIER_MAX_PERIODS", default=60)
+# The step page counts down the periods left once this few remain.
+DOSSIER_PERIODS_WARNING = 10
+# Per evaluation, the dossier de preuves: a référentiel has a dozen or two competencies, each shown by a
+# piece or two; 40 pieces and 100 MB leave room for that without a page that lists hundreds.
+EVIDENCE_MAX_PIECES = env.int("EVIDENCE_MAX_PIECES", default=40)
+EVIDENCE_MAX_TOTAL_BYTES = env.int("EVIDENCE_MAX_TOTAL_MB", default=100) * 1024 * 1024
 # Antivirus: with CLAMD_SOCKET (a Unix socket path, or host:port) every upload is scanned by clamd.
 # When clamd does not answer, CLAMD_UNAVAILABLE says what happens: "refuse" the upload (default), or "accept" it
 # unscanned (logged at ERROR).

@@ -6,7 +6,9 @@ The context contract is documented in evaluation/views/detail.py.
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .enums import EvaluationState, Phase
 from .forms.accompaniment import AppointmentForm, NoteForm
@@ -74,6 +76,13 @@ def accompaniment_context(request, evaluation, grid, *, forms=None) -> dict:
     can_manage_appointments = in_progress and user.has_perm("evaluation.manage_appointments", evaluation)
     can_add_note = user.has_perm("evaluation.add_note", evaluation)
     editable = evidence_is_editable(evaluation) and user.has_perm("evaluation.add_evidence", evaluation)
+    # At the cap the section says why instead of offering a form that would be refused.
+    evidence_full = (
+        _("Votre dossier de preuves compte %(count)s preuves, le maximum : retirez-en une pour en ajouter une autre.")
+        % {"count": len(evidence)}
+        if editable and len(evidence) >= settings.EVIDENCE_MAX_PIECES
+        else ""
+    )
     can_assess = user.has_perm("evaluation.assess", evaluation)
     phase_rows = [
         {
@@ -111,8 +120,9 @@ def accompaniment_context(request, evaluation, grid, *, forms=None) -> dict:
         "evidence": evidence,
         "can_see_evidence": can_see_evidence,
         "evidence_editable": editable,
+        "evidence_full": evidence_full,
         "evidence_form": forms.get("evidence")
-        or (EvidenceForm(evaluation=evaluation, grid=grid) if editable else None),
+        or (EvidenceForm(evaluation=evaluation, grid=grid) if editable and not evidence_full else None),
         "can_assess": {
             Phase.EVIDENCE.value: can_assess and phase_is_assessable(evaluation, Phase.EVIDENCE),
             Phase.WORKPLACE.value: can_assess and phase_is_assessable(evaluation, Phase.WORKPLACE),

@@ -154,15 +154,34 @@ def company_search(*, query: str, limit: int = 10) -> list[Company]:
     return list(Company.objects.filter(condition).order_by("name")[:limit])
 
 
+def periods_left(count: int) -> int:
+    """How many more experience periods this dossier may hold, given how many it holds."""
+    return max(settings.DOSSIER_MAX_PERIODS - count, 0)
+
+
+def period_limit_message(count: int) -> str:
+    """Why no period can be added to a dossier that holds `count` of them."""
+    return _(
+        "Votre dossier compte déjà %(count)s périodes d'expérience, le maximum : modifiez une période existante, "
+        "regroupez des contrats successifs chez le même employeur, ou supprimez une période qui ne compte pas "
+        "pour les 1607 heures avant d'en ajouter une autre."
+    ) % {"count": count}
+
+
 def period_save(*, dossier_id: int, actor: User, values: dict, period_id: int | None = None) -> ExperiencePeriod:
     """Add or change one experience period. Side effect: one INSERT or UPDATE.
 
     The period is linked to the catalogue company with the same SIRET; a change
-    of dates, hours or employer voids an employer's confirmation.
+    of dates, hours or employer voids an employer's confirmation. Adding one is
+    refused (ActionRefused, on the whole form) once the dossier holds DOSSIER_MAX_PERIODS,
+    counted under the dossier's lock so that two tabs cannot both add the last one.
     """
     with transaction.atomic():
         dossier = _lock_editable(dossier_id=dossier_id, actor=actor)
         if period_id is None:
+            count = ExperiencePeriod.objects.filter(dossier=dossier).count()
+            if not periods_left(count):
+                raise ActionRefused(period_limit_message(count))
             period = ExperiencePeriod(dossier=dossier)
         else:
             period = ExperiencePeriod.objects.get(pk=period_id, dossier=dossier)

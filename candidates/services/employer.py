@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -64,17 +64,37 @@ def employer_invitations(*, company: Company) -> QuerySet[EmployerInvitation]:
     )
 
 
-def employer_periods(*, company: Company) -> QuerySet[ExperiencePeriod]:
-    """Experience periods declared at this company in open dossiers (drafts included), to confirm or dispute.
+def _periods_at(company: Company) -> QuerySet[ExperiencePeriod]:
+    """Periods declared at this company's SIRET in open dossiers (drafts included).
 
     Drafts are included because a confirmation by the employer stands in for the attestation
     that the candidate needs before submitting (see services.dossier.submission_problems).
+    The SIRET alone selects them: the period's `company` is only the catalogue company found by
+    that SIRET when the period was saved (services.candidate.period_save), so it adds nothing and
+    an OR on it would keep PostgreSQL from reading the periods in index order.
     """
     return (
-        ExperiencePeriod.objects.filter(Q(company=company) | Q(siret=company.siret))
+        ExperiencePeriod.objects.filter(siret=company.siret)
         .exclude(dossier__state__in=FINAL_STATES)
         .select_related("dossier", "dossier__cqpt", "employer_reviewed_by")
-        .order_by("employer_status", "-dossier__created_at", "start_date", "pk")
+    )
+
+
+def employer_periods_to_confirm(*, company: Company) -> QuerySet[ExperiencePeriod]:
+    """The periods awaiting the employer's answer, newest dossiers first (index period_pending_siret_idx)."""
+    return (
+        _periods_at(company)
+        .filter(employer_status=EmployerConfirmation.DECLARED)
+        .order_by("-dossier_id", "start_date", "pk")
+    )
+
+
+def employer_periods_answered(*, company: Company) -> QuerySet[ExperiencePeriod]:
+    """The periods the employer has confirmed or disputed, latest answer first (index period_answered_siret_idx)."""
+    return (
+        _periods_at(company)
+        .exclude(employer_status=EmployerConfirmation.DECLARED)
+        .order_by("-employer_reviewed_at", "-pk")
     )
 
 

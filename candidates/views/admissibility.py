@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cqpt_portal.accounts.decorators import permission_required
-from cqpt_portal.audit.selectors import audit_events_for
+from cqpt_portal.audit.selectors import audit_trail_fold, audit_trail_page
 from cqpt_portal.audit.services import audit_record
 from cqpt_portal.form_fields import form_fingerprint
 
@@ -227,7 +227,8 @@ def _render_admissibility(request, dossier: Dossier, *, bound: tuple[str, object
             "queue_actions": [a for a in actions if a["transition"].group == "queue"],
             "decision_actions": [a for a in actions if a["transition"].group == "decision"],
             "age": queue_age_days(dossier.submitted_at, today=timezone.localdate()),
-            "audit_events": audit_events_for(dossier),
+            **audit_trail_fold(dossier),
+            "audit_full_url": reverse("candidates:admissibility_history", args=[dossier.pk]),
         },
     )
 
@@ -236,6 +237,19 @@ def _render_admissibility(request, dossier: Dossier, *, bound: tuple[str, object
 def admissibility_detail(request, obj):
     """The frozen submission, the checks, the documents, the history, and the decisions the user may take."""
     return _render_admissibility(request, obj)
+
+
+@permission_required("candidates.view_admissibility_queue", lookup=(Dossier, "pk"))
+def admissibility_history(request, obj):
+    """The dossier's whole trail, page by page, for those who may open its review page."""
+    if obj.submitted_at is None:
+        raise Http404  # as the review page: a draft has not reached AUVICOM
+    page = audit_trail_page(obj, request.GET.get("page"))
+    return render(
+        request,
+        "candidates/admissibility/history.html",
+        {"dossier": obj, "audit_events": page.object_list, "audit_page": page},
+    )
 
 
 @permission_required("candidates.decide_admissibility", lookup=(Dossier, "pk"))
@@ -268,4 +282,5 @@ urlpatterns = [
     path("auvicom/export.csv", admissibility_export, name="admissibility_export"),
     path("auvicom/dossier/<int:pk>/", admissibility_detail, name="admissibility_detail"),
     path("auvicom/dossier/<int:pk>/decide/", admissibility_decide, name="admissibility_decide"),
+    path("auvicom/dossier/<int:pk>/historique/", admissibility_history, name="admissibility_history"),
 ]

@@ -7,6 +7,7 @@ candidates.steps, computed on the server.
 
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.notifications.selectors import notifications_recent
+from cqpt_portal.workflow import add_refusal_to_form
 
 from ..enums import EDITABLE_STATES, FINAL_STATES, AccessRoute
 from ..forms.candidate import (
@@ -37,7 +39,9 @@ from ..services.candidate import (
     dossier_update_employment,
     dossier_update_step,
     period_delete,
+    period_limit_message,
     period_save,
+    periods_left,
 )
 from ..steps import STEP_KEYS, dossier_steps, dossier_timeline, evaluation_url, next_action, step_url
 from ..viewhelpers import mark_visited, refuse_locked, step_context, visited_steps
@@ -205,25 +209,41 @@ def step_funding(request, obj):
 
 def _experience_context(request, dossier, form, editing=None):
     libre = dossier.access_route == AccessRoute.ACCES_LIBRE
+    periods = list(dossier.periods.all())
+    left = periods_left(len(periods))
     return step_context(
         request,
         dossier,
         "experience",
         form=form,
         editing=editing,
-        periods=list(dossier.periods.all()),
+        periods=periods,
+        periods_left=left,
+        periods_max=settings.DOSSIER_MAX_PERIODS,
+        periods_warning=left <= settings.DOSSIER_PERIODS_WARNING,
+        period_limit_message=period_limit_message(len(periods)) if not left else "",
         eligibility=dossier_eligibility(dossier, reference_date=timezone.localdate()),
         is_acces_libre=libre,
         is_contract_route=dossier.access_route in (AccessRoute.CONTRAT_PRO, AccessRoute.PERIODE_PRO),
     )
 
 
-def _save_period(request, dossier, form, period_id=None):
+def _save_period(request, dossier, form, editing=None):
+    """Save the period; a refusal is shown on the form, which keeps what the candidate typed."""
     try:
-        period_save(dossier_id=dossier.pk, actor=request.user, values=form.cleaned_data, period_id=period_id)
+        period_save(
+            dossier_id=dossier.pk,
+            actor=request.user,
+            values=form.cleaned_data,
+            period_id=editing.pk if editing is not None else None,
+        )
     except ActionRefused as error:
-        messages.error(request, error.message)
-        return redirect(step_url(dossier, "experience"))
+        add_refusal_to_form(form, error)
+        return render(
+            request,
+            "candidates/candidate/step_experience.html",
+            _experience_context(request, dossier, form, editing=editing),
+        )
     mark_visited(request, dossier, "experience")
     messages.success(request, _("Période enregistrée."))
     return redirect(step_url(dossier, "experience"))
@@ -240,7 +260,9 @@ def step_experience(request, obj):
         if form.is_valid():
             return _save_period(request, dossier, form)
     else:
-        form = ExperiencePeriodForm() if editable else None
+        # At the cap the page explains why instead of offering a form that would be refused.
+        can_add = editable and periods_left(len(dossier.periods.all())) > 0
+        form = ExperiencePeriodForm() if can_add else None
     return render(request, "candidates/candidate/step_experience.html", _experience_context(request, dossier, form))
 
 
@@ -256,7 +278,7 @@ def period_edit(request, obj, period_pk):
             return refuse_locked(request, dossier, "experience")
         form = ExperiencePeriodForm(request.POST, instance=copy.copy(period))
         if form.is_valid():
-            return _save_period(request, dossier, form, period_id=period.pk)
+            return _save_period(request, dossier, form, editing=period)
     else:
         form = ExperiencePeriodForm(instance=copy.copy(period))
     if not editable:

@@ -17,9 +17,11 @@ from cqpt_portal.workflow import add_refusal_to_form
 from ..enums import InvitationState
 from ..forms.employer import InvitationForm, PeriodConfirmationForm
 from ..models import EmployerInvitation, ExperiencePeriod
+from ..selectors import DeferredJoinPaginator
 from ..services.employer import (
     employer_invitations,
-    employer_periods,
+    employer_periods_answered,
+    employer_periods_to_confirm,
     employer_shared_dossiers,
     invitation_accept,
     invitation_create,
@@ -34,8 +36,8 @@ from ..services.employer import (
 PAGE_SIZE = 20
 
 
-def _page(request, queryset, param):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+def _page(request, queryset, param, *, paginator=Paginator):
+    return paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
 
 
 @permission_required("candidates.view_employer_dashboard")
@@ -47,7 +49,13 @@ def employer_dashboard(request):
         {
             "company": company,
             "invitations": _page(request, employer_invitations(company=company), "invitations"),
-            "periods": _page(request, employer_periods(company=company), "periodes"),
+            # A large company's periods: ids first, in index order, then the page's rows (no OFFSET over joins).
+            "periods": _page(
+                request, employer_periods_to_confirm(company=company), "periodes", paginator=DeferredJoinPaginator
+            ),
+            "answered_periods": _page(
+                request, employer_periods_answered(company=company), "reponses", paginator=DeferredJoinPaginator
+            ),
             "shared_dossiers": _page(request, employer_shared_dossiers(company=company), "dossiers"),
         },
     )

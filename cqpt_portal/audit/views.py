@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from cqpt_portal.accounts.decorators import permission_required
 
-from .selectors import audit_events_for
+from .selectors import audit_trail_page
 
 
 @permission_required("audit.view_audit_trail")
@@ -15,4 +15,7 @@ def object_trail(request, app_label, model, object_id):
         obj = content_type.get_object_for_this_type(pk=object_id)
     except (ContentType.DoesNotExist, ValueError, Exception):  # noqa: BLE001 - any bad id is a 404
         raise Http404 from None
-    return render(request, "audit/object_trail.html", {"object": obj, "audit_events": audit_events_for(obj)})
+    page = audit_trail_page(obj, request.GET.get("page"))
+    return render(
+        request, "audit/object_trail.html", {"object": obj, "audit_events": page.object_list, "audit_page": page}
+    )

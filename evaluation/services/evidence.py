@@ -4,7 +4,10 @@ The phase's state changes (submit, return, close) are in evaluation.workflow;
 these functions only write pieces, while the candidate holds the phase.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from catalogue.models import Competency
@@ -35,16 +38,41 @@ def _lock_editable(evaluation_id: int, actor) -> Evaluation:
     return evaluation
 
 
+def evidence_space_problem(evaluation: Evaluation, size: int = 0) -> str:
+    """Why one more piece of `size` bytes does not fit in this dossier de preuves, or "" (one query)."""
+    totals = EvidencePiece.objects.filter(evaluation=evaluation).aggregate(count=Count("pk"), total=Sum("size"))
+    count, total = totals["count"] or 0, totals["total"] or 0
+    if count >= settings.EVIDENCE_MAX_PIECES:
+        return _(
+            "Votre dossier de preuves compte déjà %(count)s preuves, le maximum : retirez-en une (un doublon, une "
+            "preuve qui montre les mêmes compétences qu'une autre) avant d'en ajouter une autre."
+        ) % {"count": count}
+    if total + size > settings.EVIDENCE_MAX_TOTAL_BYTES:
+        return _(
+            "Ce fichier (%(size)s) dépasse la place restante de votre dossier de preuves (%(left)s sur %(max)s) : "
+            "retirez une preuve ou déposez une version plus légère."
+        ) % {
+            "size": filesizeformat(size),
+            "left": filesizeformat(max(settings.EVIDENCE_MAX_TOTAL_BYTES - total, 0)),
+            "max": filesizeformat(settings.EVIDENCE_MAX_TOTAL_BYTES),
+        }
+    return ""
+
+
 def evidence_add(*, evaluation_id: int, actor, uploaded, description: str, competency_ids: list[int]) -> EvidencePiece:
     """Store an upload, checked here by content and size, under a random name with what it proves.
 
     Side effects: a file, INSERTs, an audit row. The competencies must belong
     to the grid of the dossier's CQPT; a refused file is an ActionRefused on
-    the "file" field.
+    the "file" field, and so is a piece beyond EVIDENCE_MAX_PIECES or EVIDENCE_MAX_TOTAL_BYTES
+    (counted under the evaluation's lock).
     """
     detected = checked_upload(uploaded, field="file")
     with transaction.atomic():
         evaluation = _lock_editable(evaluation_id, actor)
+        problem = evidence_space_problem(evaluation, uploaded.size)
+        if problem:
+            raise ActionRefused(fields={"file": [problem]})
         competencies = list(Competency.objects.filter(pk__in=competency_ids, block__cqpt_id=evaluation.dossier.cqpt_id))
         if not competency_ids or len(competencies) != len(set(competency_ids)):
             raise ActionRefused(

@@ -123,7 +123,9 @@ def test_employer_proposes_the_cqpt_and_confirms_the_declared_hours(page, candid
     page.get_by_label("Je confirme ces heures").check()
     page.get_by_role("button", name="Enregistrer ma réponse").click()
     expect(page.get_by_role("status").filter(has_text="Votre réponse est enregistrée")).to_be_visible(timeout=WAIT)
-    expect(hours.get_by_role("row").filter(has_text="Inès Garnier")).to_contain_text("Confirmée par l'employeur")
+    answered = page.get_by_role("table", name="Périodes d'expérience auxquelles vous avez répondu")
+    expect(answered.get_by_role("row").filter(has_text="Inès Garnier")).to_contain_text("Confirmée par l'employeur")
+    expect(hours).to_have_count(0)  # nothing left to answer
 
     # --- the employee sees the period confirmed ---------------------------------------------------
     candidate_page.reload()

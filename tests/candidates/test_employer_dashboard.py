@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.enums import AccessRoute, ContractType, DossierState, InvitationState
+from candidates.enums import AccessRoute, ContractType, DossierState, EmployerConfirmation, InvitationState
 from candidates.models import EmployerInvitation
 from tests.conftest import login
 from tests.factories import (
@@ -147,3 +147,85 @@ def test_invitation_form_renders(client):
     response = client.get(reverse("candidates:employer_invitation_new"))
     assert response.status_code == 200
     assert response.content.decode().count("<h1") == 1
+
+
+# --- the periods to confirm: by SIRET, in SQL order, page by page, in a constant number of queries ---
+
+
+def _count_queries(client):
+    client.get(URL)  # warm caches (content types, session)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_same_number_of_queries_with_2_and_50_periods_to_confirm(client):
+    employer = EmployerFactory()
+    login(client, employer)
+    for _ in range(2):
+        ExperiencePeriodFactory(dossier=DossierFactory(company=employer.company))
+    ExperiencePeriodFactory(
+        dossier=DossierFactory(company=employer.company), employer_status=EmployerConfirmation.CONFIRMED
+    )
+    with_two = _count_queries(client)
+    for _ in range(48):
+        ExperiencePeriodFactory(dossier=DossierFactory(company=employer.company))
+    for _ in range(30):
+        ExperiencePeriodFactory(
+            dossier=DossierFactory(company=employer.company),
+            employer_status=EmployerConfirmation.DISPUTED,
+            employer_reviewed_at=timezone.now(),
+        )
+    assert _count_queries(client) == with_two
+
+
+def test_periods_to_confirm_come_newest_dossier_first_across_pages(client):
+    employer = EmployerFactory()
+    company = employer.company
+    today = timezone.localdate()
+    expected = []
+    for n in range(13):
+        dossier = DossierFactory(company=CompanyFactory() if n % 3 else company, last_name=f"Salarie{n:02d}")
+        # Two periods per dossier, saved latest first: the list orders them by start date.
+        late = ExperiencePeriodFactory(dossier=dossier, siret=company.siret, start_date=today - timedelta(days=100))
+        early = ExperiencePeriodFactory(
+            dossier=dossier, siret=company.siret, company=None, start_date=today - timedelta(days=600)
+        )
+        expected[:0] = [early.pk, late.pk]
+    answered = ExperiencePeriodFactory(
+        dossier=DossierFactory(company=company), employer_status=EmployerConfirmation.CONFIRMED
+    )
+    ExperiencePeriodFactory(dossier=DossierFactory(company=company, state=DossierState.AWARDED))  # closed
+    ExperiencePeriodFactory()  # another company
+
+    login(client, employer)
+    pages = [client.get(URL, {"periodes": n}) for n in (1, 2)]
+    seen = [p.pk for page in pages for p in page.context["periods"].object_list]
+    assert seen == expected  # 26 periods: 20, then 6
+    assert [len(page.context["periods"].object_list) for page in pages] == [20, 6]
+    assert "?periodes=2#periodes" in pages[0].content.decode()
+    assert [p.pk for p in pages[0].context["answered_periods"].object_list] == [answered.pk]
+
+
+def test_answered_periods_are_listed_apart_latest_answer_first(client):
+    employer = EmployerFactory()
+    now = timezone.now()
+    older = ExperiencePeriodFactory(
+        dossier=DossierFactory(company=employer.company),
+        employer_status=EmployerConfirmation.CONFIRMED,
+        employer_reviewed_at=now - timedelta(days=2),
+        hours=1111,
+    )
+    newer = ExperiencePeriodFactory(
+        dossier=DossierFactory(company=employer.company),
+        employer_status=EmployerConfirmation.DISPUTED,
+        employer_reviewed_at=now - timedelta(days=1),
+        hours=2222,
+    )
+    login(client, employer)
+    response = client.get(URL)
+    assert list(response.context["periods"].object_list) == []
+    assert [p.pk for p in response.context["answered_periods"].object_list] == [newer.pk, older.pk]
+    body = response.content.decode()
+    assert "Aucune période n'attend votre réponse." in body and "Modifier ma réponse" in body

@@ -141,3 +141,32 @@ def test_return_once_then_close_through_the_page(client):
     setup.evaluation.refresh_from_db()
     assert setup.evaluation.evidence_state == EvidenceState.CLOSED
     assert setup.evaluation.evidence_result == PhaseResult.PASSED and setup.evaluation.evidence_comment == "Bien"
+
+
+def test_the_piece_beyond_the_cap_is_refused_on_the_file_field_and_the_form_kept(client, settings):
+    settings.EVIDENCE_MAX_PIECES = 1
+    setup = started()
+    as_user(client, setup.dossier.candidate)
+    assert _add(client, setup).status_code == 302
+    page_at_cap = client.get(page(setup.evaluation.pk))
+    assert page_at_cap.context["evidence_form"] is None
+    assert "compte 1 preuves, le maximum" in page_at_cap.content.decode()
+
+    chosen = [setup.competencies()[2].pk]
+    response = _add(client, setup, description="Une deuxième situation", competencies=chosen)
+    assert response.status_code == 200
+    form = response.context["evidence_form"]
+    assert "le maximum" in " ".join(form.errors["file"])
+    assert "Une deuxième situation" in response.content.decode()
+    assert EvidencePiece.objects.count() == 1
+
+
+def test_the_piece_beyond_the_total_size_is_refused(client, settings):
+    setup = started()
+    as_user(client, setup.dossier.candidate)
+    assert _add(client, setup).status_code == 302
+    settings.EVIDENCE_MAX_TOTAL_BYTES = EvidencePiece.objects.get().size + 10
+    response = _add(client, setup)
+    assert response.status_code == 200
+    assert "place restante" in " ".join(response.context["evidence_form"].errors["file"])
+    assert EvidencePiece.objects.count() == 1

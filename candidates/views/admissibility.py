@@ -5,8 +5,6 @@ candidates.selectors and candidates.services.admissibility, every state change i
 candidates.workflow (its table gives each transition's form and message).
 """
 
-import csv
-
 from django.contrib import messages
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +17,6 @@ from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.audit.selectors import audit_events_for
 from cqpt_portal.audit.services import audit_record
 
-from ..enums import AccessRoute, DossierState
 from ..filters import AdmissibilityQueueFilter
 from ..models import Dossier
 from ..selectors import (
@@ -31,11 +28,10 @@ from ..selectors import (
     queue_age_days,
 )
 from ..services.admissibility import admissibility_sheet
+from ..services.admissibility_export import export_csv_chunks
 from ..workflow import DOSSIER_WORKFLOW
 
 PAGE_SIZE = 25
-EXPORT_CHUNK_SIZE = 2000
-EXPORT_LINES_PER_CHUNK = 500  # lines sent to the client per write
 
 
 def _query_string(request) -> str:
@@ -72,86 +68,12 @@ def auvicom_dashboard(request):
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
-
-
-def _cell(value) -> str:
-    """A CSV cell that Excel will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _export_rows(queryset):
-    writer = csv.writer(_Echo(), delimiter=";")
-    # Labels translated once, not once per row.
-    states = {value: str(label) for value, label in DossierState.choices}
-    routes = {value: str(label) for value, label in AccessRoute.choices}
-    today = timezone.localdate()
-    yield "\ufeff"  # BOM: French Excel then reads the file as UTF-8
-    yield writer.writerow(
-        [
-            _("Numéro"),
-            _("Nom"),
-            _("Prénom"),
-            _("E-mail"),
-            _("CQPT"),
-            _("Voie d'accès"),
-            _("Entreprise"),
-            _("SIRET"),
-            _("État"),
-            _("Instructeur"),
-            _("Déposé le"),
-            _("Ancienneté (jours)"),
-        ]
-    )
-    rows = queryset.values_list(
-        "number",
-        "last_name",
-        "first_name",
-        "candidate__email",
-        "cqpt__title",
-        "access_route",
-        "company__name",
-        "company__siret",
-        "state",
-        "reviewer__first_name",
-        "reviewer__last_name",
-        "reviewer__email",
-        "submitted_at",
-    )
-    lines = []
-    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        (number, last, first, email, cqpt, route, company, siret, state, r_first, r_last, r_email, submitted) = row
-        reviewer = f"{r_first or ''} {r_last or ''}".strip() or (r_email or "")
-        local = timezone.localtime(submitted) if submitted else None
-        cells = (number, last, first, email, cqpt, routes.get(route, route), company, siret, states.get(state, state))
-        lines.append(
-            writer.writerow(
-                [
-                    *(_cell(v) for v in cells),
-                    _cell(reviewer),
-                    local.strftime("%d/%m/%Y %H:%M") if local else "",
-                    (today - local.date()).days if local else "",
-                ]
-            )
-        )
-        if len(lines) >= EXPORT_LINES_PER_CHUNK:
-            yield "".join(lines)
-            lines = []
-    if lines:
-        yield "".join(lines)
-
-
 @permission_required("candidates.view_admissibility_queue")
 def admissibility_export(request):
     """The filtered queue as CSV (semicolons, UTF-8 with BOM), streamed in chunks."""
     filterset = AdmissibilityQueueFilter(request.GET, queryset=admissibility_queue_base(), request=request)
     audit_record(actor=request.user, target=request.user, action="admissibility_exported", extra=request.GET.dict())
-    response = StreamingHttpResponse(_export_rows(filterset.qs), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(export_csv_chunks(filterset.qs), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="dossiers-auvicom-{stamp}.csv"'
     response["Cache-Control"] = "private, no-store"

@@ -29,5 +29,6 @@ class CandidatesConfig(AppConfig):
                 "document_downloaded": _("Document téléchargé"),
                 "dossier_fields_changed": _("Informations du dossier modifiées"),
                 "admissibility_exported": _("Export CSV des dossiers"),
+                "admissibility_export_downloaded": _("Export CSV des dossiers téléchargé"),
             },
         )

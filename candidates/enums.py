@@ -19,6 +19,14 @@ class DossierState(models.TextChoices):
     EVALUATION_ABANDONED = "evaluation_abandoned", _("Évaluation abandonnée")
 
 
+class ExportState(models.TextChoices):
+    """An AUVICOM CSV export too long to stream, prepared by a task."""
+
+    PENDING = "pending", _("En préparation")
+    READY = "ready", _("Prêt")
+    FAILED = "failed", _("Échec")
+
+
 # States in which the candidate may edit the dossier.
 EDITABLE_STATES = frozenset({DossierState.DRAFT, DossierState.INCOMPLETE})
 # States from which the candidate may withdraw (any time before the CPNE decision).

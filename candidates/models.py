@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.validators import validate_idcc, validate_siret
-from cqpt_portal.files.storage import dossier_document_path, private_storage
+from cqpt_portal.files.storage import dossier_document_path, private_storage, random_name
 
 from .enums import (
     AccessRoute,
@@ -16,6 +16,7 @@ from .enums import (
     DocumentKind,
     DossierState,
     EmployerConfirmation,
+    ExportState,
     InadmissibilityReason,
     Initiative,
     InvitationState,
@@ -305,3 +306,51 @@ class EmployerInvitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+def admissibility_export_path(instance, filename):
+    return random_name(instance, "exports")
+
+
+class AdmissibilityExport(models.Model):
+    """A CSV export of AUVICOM's queue too long to stream: written by a task, downloaded by its requester only.
+
+    It keeps the filters it was asked with; the file lives in private storage under a random name
+    until it expires (settings.ADMISSIBILITY_EXPORT_KEEP_DAYS), then the beat sweep deletes both.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="admissibility_exports",
+        verbose_name=_("demandé par"),
+    )
+    params = models.JSONField(_("filtres"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+    state = models.CharField(_("état"), max_length=16, choices=ExportState.choices, default=ExportState.PENDING)
+    lines = models.PositiveIntegerField(_("lignes"), default=0)
+    requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    ready_at = models.DateTimeField(_("prêt le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+    file = models.FileField(
+        _("fichier"), storage=private_storage, upload_to=admissibility_export_path, max_length=200, blank=True
+    )
+    size = models.PositiveBigIntegerField(_("taille"), default=0)
+
+    class Meta:
+        verbose_name = _("export CSV de la file AUVICOM")
+        verbose_name_plural = _("exports CSV de la file AUVICOM")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"], name="export_requester_idx")]
+
+    def __str__(self):
+        return f"EXP-{self.pk}"
+
+    @property
+    def is_available(self) -> bool:
+        return (
+            self.state == ExportState.READY
+            and bool(self.file)
+            and self.expires_at is not None
+            and timezone.now() < self.expires_at
+        )

@@ -49,6 +49,16 @@ rules.add_perm("candidates.view_auvicom_dashboard", is_auvicom | is_administrato
 
 
 @rules.predicate
+def requested_export(user, export):
+    """The person who asked for this CSV export (nobody else downloads it, not even another reviewer)."""
+    return export is not None and user.is_authenticated and export.requested_by_id == user.pk
+
+
+# Mirrored by selectors.admissibility_exports_of for the list of exports.
+rules.add_perm("candidates.download_admissibility_export", (is_auvicom | is_administrator) & requested_export)
+
+
+@rules.predicate
 def can_view_document_of_dossier(user, document):
     return document is not None and can_view_documents.test(user, document.dossier)
 

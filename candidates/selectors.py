@@ -16,7 +16,14 @@ from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.models import AuditEvent
 
 from .enums import DossierState
-from .models import AdmissibilityDecision, Dossier, DossierDocument, DossierSubmission, ExperiencePeriod
+from .models import (
+    AdmissibilityDecision,
+    AdmissibilityExport,
+    Dossier,
+    DossierDocument,
+    DossierSubmission,
+    ExperiencePeriod,
+)
 
 
 def admissibility_queue_base() -> QuerySet[Dossier]:
@@ -129,3 +136,8 @@ def stopped_from(dossier: Dossier) -> str:
 def latest_submission(dossier: Dossier) -> DossierSubmission | None:
     """The submission AUVICOM reviews: the last one (one query)."""
     return dossier.submissions.order_by("-sequence").first()
+
+
+def admissibility_exports_of(user, *, limit: int = 20) -> list:
+    """The user's CSV exports still kept, newest first (mirrors the rule candidates.download_admissibility_export)."""
+    return list(AdmissibilityExport.objects.filter(requested_by=user).order_by("-requested_at", "-id")[:limit])

@@ -336,6 +336,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quiz.tasks.close_expired_attempts",
         "schedule": env.int("QUIZ_EXPIRY_SWEEP_SECONDS", default=30),
     },
+    # AUVICOM's CSV exports (issue 13): expired ones deleted, those a broker outage left pending queued again.
+    "sweep-admissibility-exports": {
+        "task": "candidates.tasks.sweep_admissibility_exports",
+        "schedule": env.int("ADMISSIBILITY_EXPORT_SWEEP_SECONDS", default=600),
+    },
     # CPNE (issue 9): certificates and minutes a broker outage or a killed worker left undone.
     "sweep-cpne-certificates": {
         "task": "cpne.tasks.sweep_certificates_and_minutes",
@@ -365,6 +370,10 @@ PERSONAL_DATA_RETENTION = {
 DATA_ARCHIVE_LINK_HOURS = env.int("DATA_ARCHIVE_LINK_HOURS", default=72)
 # Who answers privacy requests (privacy page, e-mails).
 DATA_PROTECTION_CONTACT_EMAIL = env("DATA_PROTECTION_CONTACT_EMAIL", default="dpo@cqpt.example")
+# AUVICOM's CSV export (issue 13): up to this many lines it is streamed at once; above, a task writes the file,
+# kept this many days for its requester to download.
+ADMISSIBILITY_EXPORT_SYNC_MAX_ROWS = env.int("ADMISSIBILITY_EXPORT_SYNC_MAX_ROWS", default=20_000)
+ADMISSIBILITY_EXPORT_KEEP_DAYS = env.int("ADMISSIBILITY_EXPORT_KEEP_DAYS", default=7)
 # Working days an evaluator organisation has to answer an assignment before it is reminded and shown as late.
 ASSIGNMENT_ANSWER_DAYS = env.int("ASSIGNMENT_ANSWER_DAYS", default=5)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)

@@ -5,8 +5,7 @@ candidates.selectors and candidates.services.admissibility, every state change i
 candidates.workflow (its table gives each transition's form and message).
 """
 
-import csv
-
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -19,13 +18,15 @@ from django.views.decorators.http import require_POST
 from cqpt_portal.accounts.decorators import permission_required
 from cqpt_portal.audit.selectors import audit_trail_fold, audit_trail_page
 from cqpt_portal.audit.services import audit_record
+from cqpt_portal.files.responses import private_file_response
 from cqpt_portal.form_fields import form_fingerprint
 
-from ..enums import AccessRoute, DossierState
+from ..enums import AccessRoute, DossierState, ExportState
 from ..filters import AdmissibilityQueueFilter
-from ..models import Dossier
+from ..models import AdmissibilityExport, Dossier
 from ..selectors import (
     DeferredJoinPaginator,
+    admissibility_exports_of,
     admissibility_queue_base,
     dossier_for_admissibility,
     dossiers_for_admissibility,
@@ -33,11 +34,10 @@ from ..selectors import (
     queue_age_days,
 )
 from ..services.admissibility import admissibility_sheet
+from ..services.admissibility_export import export_csv_chunks, export_for_download, export_params, export_request
 from ..workflow import DOSSIER_WORKFLOW
 
 PAGE_SIZE = 25
-EXPORT_CHUNK_SIZE = 2000
-EXPORT_LINES_PER_CHUNK = 500  # lines sent to the client per write
 
 
 def _query_string(request) -> str:
@@ -109,90 +109,72 @@ def _queue_rows(user, dossiers) -> list[dict]:
     return rows
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
-
-
-def _cell(value) -> str:
-    """A CSV cell that Excel will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _export_rows(queryset):
-    writer = csv.writer(_Echo(), delimiter=";")
-    # Labels translated once, not once per row.
-    states = {value: str(label) for value, label in DossierState.choices}
-    routes = {value: str(label) for value, label in AccessRoute.choices}
-    today = timezone.localdate()
-    yield "\ufeff"  # BOM: French Excel then reads the file as UTF-8
-    yield writer.writerow(
-        [
-            _("Numéro"),
-            _("Nom"),
-            _("Prénom"),
-            _("E-mail"),
-            _("CQPT"),
-            _("Voie d'accès"),
-            _("Entreprise"),
-            _("SIRET"),
-            _("État"),
-            _("Instructeur"),
-            _("Déposé le"),
-            _("Ancienneté (jours)"),
-        ]
-    )
-    rows = queryset.values_list(
-        "number",
-        "last_name",
-        "first_name",
-        "candidate__email",
-        "cqpt__title",
-        "access_route",
-        "company__name",
-        "company__siret",
-        "state",
-        "reviewer__first_name",
-        "reviewer__last_name",
-        "reviewer__email",
-        "submitted_at",
-    )
-    lines = []
-    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        (number, last, first, email, cqpt, route, company, siret, state, r_first, r_last, r_email, submitted) = row
-        reviewer = f"{r_first or ''} {r_last or ''}".strip() or (r_email or "")
-        local = timezone.localtime(submitted) if submitted else None
-        cells = (number, last, first, email, cqpt, routes.get(route, route), company, siret, states.get(state, state))
-        lines.append(
-            writer.writerow(
-                [
-                    *(_cell(v) for v in cells),
-                    _cell(reviewer),
-                    local.strftime("%d/%m/%Y %H:%M") if local else "",
-                    (today - local.date()).days if local else "",
-                ]
-            )
-        )
-        if len(lines) >= EXPORT_LINES_PER_CHUNK:
-            yield "".join(lines)
-            lines = []
-    if lines:
-        yield "".join(lines)
-
-
 @permission_required("candidates.view_admissibility_queue")
 def admissibility_export(request):
-    """The filtered queue as CSV (semicolons, UTF-8 with BOM), streamed in chunks."""
+    """The filtered queue as CSV (semicolons, UTF-8 with BOM): streamed when short, else prepared by a task."""
     filterset = AdmissibilityQueueFilter(request.GET, queryset=admissibility_queue_base(), request=request)
-    audit_record(actor=request.user, target=request.user, action="admissibility_exported", extra=request.GET.dict())
-    response = StreamingHttpResponse(_export_rows(filterset.qs), content_type="text/csv; charset=utf-8")
+    params = export_params(request.GET)
+    lines = filterset.qs.count()
+    if lines > settings.ADMISSIBILITY_EXPORT_SYNC_MAX_ROWS:
+        export_request(user=request.user, params=params, lines=lines)
+        messages.info(
+            request,
+            _("Votre export est en préparation : vous recevrez une notification dès qu'il sera prêt à télécharger."),
+        )
+        return redirect("candidates:admissibility_exports")
+    audit_record(actor=request.user, target=request.user, action="admissibility_exported", extra=params)
+    response = StreamingHttpResponse(export_csv_chunks(filterset.qs), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="dossiers-auvicom-{stamp}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _filters_described(request, exports) -> list[tuple[AdmissibilityExport, list[tuple[str, str]]]]:
+    """Each export with its filters as the queue's form names them ("CQPT : Conseiller…"), choices read once."""
+    fields = AdmissibilityQueueFilter(request=request).form.fields
+    choices: dict[str, dict[str, str]] = {}
+    described = []
+    for export in exports:
+        items = []
+        for key, value in export.params.items():
+            field = fields.get(key)
+            if field is None or not value:
+                continue
+            if hasattr(field, "choices"):
+                if key not in choices:
+                    choices[key] = {str(k): str(v) for k, v in field.choices}
+                value = choices[key].get(str(value), value)
+            items.append((str(field.label), str(value)))
+        described.append((export, items))
+    return described
+
+
+@permission_required("candidates.view_admissibility_queue")
+def admissibility_exports(request):
+    """The user's CSV exports prepared by a task: their state, and a download link once ready."""
+    exports = admissibility_exports_of(request.user)
+    return render(
+        request,
+        "candidates/admissibility/exports.html",
+        {
+            "exports": _filters_described(request, exports),
+            "preparing": any(export.state == ExportState.PENDING for export in exports),
+            "keep_days": settings.ADMISSIBILITY_EXPORT_KEEP_DAYS,
+            "sync_max_rows": settings.ADMISSIBILITY_EXPORT_SYNC_MAX_ROWS,
+        },
+    )
+
+
+@permission_required("candidates.download_admissibility_export", lookup=(AdmissibilityExport, "pk"))
+def admissibility_export_download(request, obj):
+    """One ready export, to its requester only, as an attachment never cached."""
+    export = export_for_download(export=obj, user=request.user)
+    if export is None:
+        messages.error(request, _("Cet export n'est pas disponible : il est en préparation, a échoué ou a expiré."))
+        return redirect("candidates:admissibility_exports")
+    name = f"dossiers-auvicom-{timezone.localtime(export.requested_at):%Y%m%d-%H%M}.csv"
+    return private_file_response(export.file, content_type="text/csv; charset=utf-8", download_name=name, inline=False)
 
 
 def _render_admissibility(request, dossier: Dossier, *, bound: tuple[str, object] | None = None):
@@ -280,6 +262,8 @@ def admissibility_decide(request, obj):
 urlpatterns = [
     path("auvicom/", auvicom_dashboard, name="auvicom_dashboard"),
     path("auvicom/export.csv", admissibility_export, name="admissibility_export"),
+    path("auvicom/exports/", admissibility_exports, name="admissibility_exports"),
+    path("auvicom/exports/<int:pk>/", admissibility_export_download, name="admissibility_export_download"),
     path("auvicom/dossier/<int:pk>/", admissibility_detail, name="admissibility_detail"),
     path("auvicom/dossier/<int:pk>/decide/", admissibility_decide, name="admissibility_decide"),
     path("auvicom/dossier/<int:pk>/historique/", admissibility_history, name="admissibility_history"),

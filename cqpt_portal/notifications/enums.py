@@ -30,6 +30,7 @@ class NotificationKind(models.TextChoices):
     # the dossier, for AUVICOM
     DOSSIER_SUBMITTED_STAFF = "dossier_submitted_staff", _("Nouveau dossier déposé")
     DOSSIER_WITHDRAWN_STAFF = "dossier_withdrawn_staff", _("Dossier retiré par le candidat")
+    ADMISSIBILITY_EXPORT_READY = "admissibility_export_ready", _("Export CSV des dossiers prêt")
     # employers and their employees
     INVITATION_RECEIVED = "invitation_received", _("Proposition de candidature reçue")
     INVITATION_ACCEPTED = "invitation_accepted", _("Proposition de candidature acceptée")

@@ -16,7 +16,6 @@ import hashlib
 
 from django import forms, template
 from django.core.exceptions import FieldDoesNotExist
-from django.forms.utils import flatatt
 from django.forms.widgets import Input
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -36,37 +35,15 @@ _FALLBACK_WIDGETS = (
 
 
 def _control(bound_field, attrs: dict) -> str:
-    widget = bound_field.field.widget
-    context = widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
-    if isinstance(widget, forms.Select):
-        options = []
-        for group_name, group_options, _index in context["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>\n',
-                ((option["value"], flatatt(option["attrs"]), option["label"]) for option in group_options),
-            )
-            if group_name:
-                rendered = format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
-            options.append(rendered)
-        return format_html(
-            '<select name="{}"{}>\n{}</select>', context["name"], flatatt(context["attrs"]), mark_safe("".join(options))
-        )
-    value = context["value"]
-    return format_html(
-        '<input type="{}" name="{}"{}{}>',
-        context["type"],
-        context["name"],
-        format_html(' value="{}"', value) if value is not None else "",
-        flatatt(context["attrs"]),
-    )
+    """The widget itself, through the form renderer (cqpt_portal/form_renderer.py draws it in Python)."""
+    return bound_field.as_widget(attrs=attrs)
 
 
 @register.simple_tag
 def form_field(bound_field, wrapper_class: str = "mb-3"):
     """The field in a `<div class="mb-3">`: label, control, help text, errors (as crispy-bootstrap5 draws it)."""
     widget = bound_field.field.widget
-    if isinstance(widget, _FALLBACK_WIDGETS) or not isinstance(widget, forms.Select | Input):
+    if isinstance(widget, _FALLBACK_WIDGETS) or not isinstance(widget, forms.Select | forms.Textarea | Input):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
         return as_crispy_field(bound_field)
@@ -85,7 +62,6 @@ def form_field(bound_field, wrapper_class: str = "mb-3"):
         described_by.append(f"{auto_id}_helptext")
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
-    attrs = bound_field.build_widget_attrs(attrs)
     attrs["id"] = widget.attrs.get("id") or auto_id
     parts = []
     if bound_field.label:
@@ -115,6 +91,22 @@ def form_field(bound_field, wrapper_class: str = "mb-3"):
             format_html('<div id="{}_helptext" class="form-text">{}</div>', auto_id, mark_safe(bound_field.help_text))
         )
     return format_html('<div id="div_{}" class="{}">{}</div>', auto_id, wrapper_class, mark_safe("".join(parts)))
+
+
+@register.simple_tag
+def form_fields(form):
+    """The whole form as `{{ form|crispy }}` draws it: the errors that belong to no field, then each field."""
+    parts = []
+    if form.non_field_errors():
+        parts.append(
+            format_html(
+                '<div class="alert alert-block alert-danger"><ul class="m-0">{}</ul></div>',
+                format_html_join("", "<li>{}</li>", ((error,) for error in form.non_field_errors())),
+            )
+        )
+    for bound_field in form:
+        parts.append(str(bound_field) if bound_field.is_hidden else form_field(bound_field))
+    return mark_safe("\n".join(parts))
 
 
 @functools.cache

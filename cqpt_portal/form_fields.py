@@ -28,7 +28,6 @@ _FALLBACK_WIDGETS = (
     forms.FileInput,
     forms.HiddenInput,
     forms.SelectMultiple,
-    forms.RadioSelect,
     forms.CheckboxSelectMultiple,
     forms.MultiWidget,
 )
@@ -39,10 +38,69 @@ def _control(bound_field, attrs: dict) -> str:
     return bound_field.as_widget(attrs=attrs)
 
 
+def _errors(auto_id: str, errors) -> str:
+    return format_html(
+        '<div id="{}_error" class="invalid-feedback">{}</div>',
+        auto_id,
+        format_html_join(
+            "", '<p id="error_{}_{}"><strong>{}</strong></p>', ((n, auto_id, e) for n, e in enumerate(errors, start=1))
+        ),
+    )
+
+
+def _help(auto_id: str, help_text) -> str:
+    return format_html('<div id="{}_helptext" class="form-text">{}</div>', auto_id, mark_safe(help_text))
+
+
+def _radio_field(bound_field, wrapper_class: str) -> str:
+    """A group of radio buttons in a fieldset whose legend is the label, as crispy-bootstrap5 draws it."""
+    auto_id, errors = bound_field.auto_id, bound_field.errors
+    context = bound_field.field.widget.get_context(bound_field.html_name, bound_field.value(), {"id": auto_id})
+    options = [option for _group, group_options, _index in context["widget"]["optgroups"] for option in group_options]
+    invalid = mark_safe(' aria-invalid="true"') if errors else ""
+    checks = []
+    for number, option in enumerate(options):
+        last = number == len(options) - 1
+        checks.append(
+            format_html(
+                '<div class="form-check"><input type="radio" class="form-check-input{}" name="{}" value="{}" '
+                'id="{}"{}{}><label for="{}" class="form-check-label">{}</label>{}</div>',
+                " is-invalid" if errors else "",
+                option["name"],
+                option["value"],
+                option["attrs"]["id"],
+                mark_safe(" checked") if option["attrs"].get("checked") else "",
+                invalid,
+                option["attrs"]["id"],
+                option["label"],
+                _errors(auto_id, errors) if errors and last else "",
+            )
+        )
+    required = bound_field.field.required
+    legend = format_html(
+        '<legend class="form-label{} fs-6">{}{}</legend>',
+        " requiredField" if required else "",
+        bound_field.label,
+        mark_safe('<span class="asteriskField">*</span>') if required else "",
+    )
+    described = format_html(' aria-describedby="{}_error"', auto_id) if errors else ""
+    return format_html(
+        '<div id="div_{}" class="{}"><fieldset{}>{}<div>{}</div></fieldset>{}</div>',
+        auto_id,
+        wrapper_class,
+        described,
+        legend,
+        mark_safe("".join(checks)),
+        _help(auto_id, bound_field.help_text) if bound_field.help_text else "",
+    )
+
+
 @register.simple_tag
 def form_field(bound_field, wrapper_class: str = "mb-3"):
     """The field in a `<div class="mb-3">`: label, control, help text, errors (as crispy-bootstrap5 draws it)."""
     widget = bound_field.field.widget
+    if type(widget) is forms.RadioSelect:
+        return _radio_field(bound_field, wrapper_class)
     if isinstance(widget, _FALLBACK_WIDGETS) or not isinstance(widget, forms.Select | forms.Textarea | Input):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
@@ -55,11 +113,11 @@ def form_field(bound_field, wrapper_class: str = "mb-3"):
         css = f"{css} {widget.attrs['class']}"
     attrs = {"class": css + (" is-invalid" if errors else "")}
     described_by = []
+    if bound_field.help_text:
+        described_by.append(f"{auto_id}_helptext")
     if errors:
         attrs["aria-invalid"] = "true"
         described_by.append(f"{auto_id}_error")
-    if bound_field.help_text:
-        described_by.append(f"{auto_id}_helptext")
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     attrs["id"] = widget.attrs.get("id") or auto_id
@@ -75,21 +133,9 @@ def form_field(bound_field, wrapper_class: str = "mb-3"):
         )
     parts.append(_control(bound_field, attrs))
     if errors:
-        parts.append(
-            format_html(
-                '<div id="{}_error" class="invalid-feedback">{}</div>',
-                auto_id,
-                format_html_join(
-                    "",
-                    '<p id="error_{}_{}"><strong>{}</strong></p>',
-                    ((n, auto_id, error) for n, error in enumerate(errors, start=1)),
-                ),
-            )
-        )
+        parts.append(_errors(auto_id, errors))
     if bound_field.help_text:
-        parts.append(
-            format_html('<div id="{}_helptext" class="form-text">{}</div>', auto_id, mark_safe(bound_field.help_text))
-        )
+        parts.append(_help(auto_id, bound_field.help_text))
     return format_html('<div id="div_{}" class="{}">{}</div>', auto_id, wrapper_class, mark_safe("".join(parts)))
 
 

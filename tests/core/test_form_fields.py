@@ -75,3 +75,27 @@ def test_the_fingerprint_follows_values_choices_and_language_and_is_none_with_er
     with translation.override("en"):
         assert first != form_fingerprint(FilterForm({"q": "dup"}))
     assert form_fingerprint(FilterForm({"since": "pas une date"})) is None
+
+
+class YesNoForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Dans la branche", choices=[("oui", "Oui"), ("non", "Non")], widget=forms.RadioSelect
+    )
+
+
+def test_radio_buttons_are_a_fieldset_whose_legend_is_the_label():
+    html = _draw(YesNoForm({"answer": "non"}), "answer")
+    assert (
+        '<fieldset><legend class="form-label requiredField fs-6">Dans la branche<span class="asteriskField">*' in html
+    )
+    assert 'value="non" id="id_answer_1" checked>' in html and 'value="oui" id="id_answer_0">' in html
+    assert '<label for="id_answer_0" class="form-check-label">Oui</label>' in html
+
+
+def test_a_missing_radio_answer_is_said_in_the_fieldset():
+    form = YesNoForm({})
+    assert not form.is_valid()
+    html = _draw(form, "answer")
+    assert '<fieldset aria-describedby="id_answer_error">' in html
+    assert html.count('aria-invalid="true"') == 2
+    assert '<div id="id_answer_error" class="invalid-feedback"><p id="error_1_id_answer"><strong>' in html

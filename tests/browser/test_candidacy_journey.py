@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
 
-WAIT = 10_000  # ms, for every expectation
+WAIT = 20_000  # ms, for every expectation (a loaded 2-core CI machine: the whole suite, a Celery worker)
 CANDIDATE = "candidat@demo.cqpt.fr"
 REVIEWER = "auvicom@demo.cqpt.fr"
 BRANCH_COMPANY = ("Télécom Horizon", "73282932000074")

@@ -46,6 +46,22 @@ def test_check_deploy_passes_with_production_environment(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_production_serves_with_the_speed_settings(tmp_path):
+    """Templates compiled once per process (cached loader), widgets drawn in Python, sessions read from Redis."""
+    probe = (
+        "from django.template import engines; from django.conf import settings; "
+        "print(type(engines['django'].engine.template_loaders[0]).__module__, settings.FORM_RENDERER, "
+        "settings.SESSION_ENGINE)"
+    )
+    result = _manage(tmp_path, "shell", "-c", probe)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.template.loaders.cached",
+        "cqpt_portal.form_renderer.FastWidgetRenderer",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = _production_env(tmp_path)
     del env["SECRET_KEY"]

@@ -35,9 +35,9 @@ def send_notification(self, notification_id: int):
     retries = [pk for pk, outcome in outcomes.items() if outcome == "retry"]
     if retries:
         countdowns = _countdowns(retries)
-        for pk in retries:
+        for pk, countdown in countdowns.items():
             if pk != notification_id:
-                send_notification.apply_async((pk,), countdown=countdowns[pk])
+                send_notification.apply_async((pk,), countdown=countdown)
         if notification_id in countdowns:
             raise self.retry(countdown=countdowns[notification_id])
     return outcomes.get(notification_id, "skipped")

@@ -309,6 +309,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker started before Redi
 # A Redis restart must not make the worker exit: it reconnects, however long it takes.
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# The worker keeps its database connection from task to task (cqpt_portal/celery.py): Celery's Django fixup
+# closes it around every task unless DB_REUSE_MAX is set (then it closes it every that many tasks), and a new
+# PostgreSQL connection cost most of a short task's time. Age and health are checked as around a request.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
+# CONN_MAX_AGE of the worker's processes; by default CONN_MAX_AGE when it is set, else 10 minutes.
+WORKER_CONN_MAX_AGE = env.int("WORKER_CONN_MAX_AGE", default=env.int("CONN_MAX_AGE", default=600))
 # cqpt_portal.broker.publish_bounded (the outbox) waits this long (seconds) for the broker, then leaves it to the
 # sweep; after a failed publish a process does not try that broker again for the pause.
 OUTBOX_PUBLISH_TIMEOUT = env.float("OUTBOX_PUBLISH_TIMEOUT", default=1.0)
@@ -380,6 +386,8 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 # How long a worker owns a notification it is sending; past it (the worker died), the sweep sends it again.
 NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=max(300, 4 * EMAIL_TIMEOUT))
+# E-mails a worker sends over one mail-server connection (a task takes its own and others due, under one lease).
+NOTIFICATION_BATCH_SIZE = env.int("NOTIFICATION_BATCH_SIZE", default=50)
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 # With Redis, a session is read from the cache (written to both): one PostgreSQL query less on every page.

@@ -1,11 +1,12 @@
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mail_admins
-from django.db import transaction
-from django.db.models import Q
+from django.core.mail import EmailMultiAlternatives, get_connection, mail_admins
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -137,36 +138,95 @@ def _email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def notification_deliver(*, notification_id: int) -> str:
-    """Send one deliverable notification by e-mail; return "sent", "retry", "failed" or "skipped".
+def _one_send_may_take() -> timedelta:
+    """How long one message may hold the mail server: a few round trips of EMAIL_TIMEOUT each."""
+    return timedelta(seconds=4 * (settings.EMAIL_TIMEOUT or 15))
 
-    Side effects: the row is marked "sending" with a lease (committed) before
-    the mail server is contacted, then "sent" right after it accepted, or back
-    to pending with a delay, or "failed" after the last attempt (an ERROR log
-    and a mail to ADMINS). Another worker, or the sweep, takes it only after
-    the lease, so it is sent twice only if this worker died (or its connection
-    was lost) after the server accepted the message and before the row said so.
-    """
+
+def _claim(*, first_id: int | None, among: list[int] | None, limit: int) -> list[Notification]:
+    """Take up to `limit` deliverable notifications under one lease, committed (see `notifications_deliver`)."""
     now = timezone.now()
+    if first_id is not None and not Notification.objects.filter(_deliverable(now), pk=first_id).exists():
+        return []  # the common case in a burst (another task's batch took it): no transaction, no lock
+    # of=("self",): lock the notifications only; locking the recipients too would
+    # make a second notification of the same user "locked" and skip it.
+    deliverable = (
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient")
+        .filter(_deliverable(now))
+    )
     with transaction.atomic():
-        notification = (
-            # of=("self",): lock the notification only; locking the recipient too would
-            # make a second notification of the same user "locked" and skip it.
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(_deliverable(now), pk=notification_id)
-            .first()
+        batch = []
+        if first_id is not None:
+            batch = list(deliverable.filter(pk=first_id))
+            if not batch:
+                return []
+        if limit > len(batch):
+            if among is not None:
+                others = deliverable.filter(pk__in=among)
+            else:
+                # Pending and due only, found by the partial index; rows left "sending" past their lease are the sweep's.
+                others = deliverable.filter(state=NotificationState.PENDING)
+            if first_id is not None:
+                others = others.exclude(pk=first_id)
+            batch += others.order_by("next_attempt_at", "pk")[: limit - len(batch)]
+        if not batch:
+            return []
+        lease_until = now + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+        Notification.objects.filter(pk__in=[n.pk for n in batch]).update(
+            state=NotificationState.SENDING, attempts=F("attempts") + 1, lease_until=lease_until
         )
-        if notification is None:
-            return "skipped"
+    for notification in batch:
         notification.state = NotificationState.SENDING
         notification.attempts += 1
-        notification.lease_until = now + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
-        notification.save(update_fields=["state", "attempts", "lease_until"])
+        notification.lease_until = lease_until
+    return batch
+
+
+def _release(notifications: list[Notification]) -> None:
+    """Give back rows taken but not tried (their lease ran short): pending, due, the attempt not counted."""
+    Notification.objects.filter(
+        pk__in=[n.pk for n in notifications],
+        state=NotificationState.SENDING,
+        lease_until=notifications[0].lease_until,  # still this batch's: nobody took them since
+    ).update(state=NotificationState.PENDING, attempts=F("attempts") - 1, lease_until=None)
+
+
+@contextmanager
+def _commits_without_waiting_for_the_disk():
+    """Within: PostgreSQL answers each commit before its WAL is on disk (synchronous_commit off, this session).
+
+    Flushing it was most of the time of an e-mail sent (one commit per row).
+    Only a crash of the database server (not of the worker) in the fraction of
+    a second after a commit can lose it: a "sent" lost leaves the row "sending",
+    and the message goes once more after its lease with the same Message-ID,
+    the case the lease already allows for when the worker dies before writing
+    "sent"; a lost lease or retry only makes the row deliverable again.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
     try:
-        _email(notification).send(fail_silently=False)
-    except Exception as exc:  # noqa: BLE001 - any mail-server error is retried, then recorded
-        notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:  # a lost connection: the next one starts with the default
+            connection.close()
+
+
+def _record(notification: Notification, error: str | None) -> str:
+    """Write the outcome of one attempt on its row; return "sent", "retry" or "failed"."""
+    if error is None:
+        notification.state = NotificationState.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        outcome = "sent"
+    else:
+        notification.last_error = error[:2000]
         if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
             notification.state = NotificationState.FAILED
             outcome = "failed"
@@ -174,11 +234,6 @@ def notification_deliver(*, notification_id: int) -> str:
             notification.state = NotificationState.PENDING
             notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
             outcome = "retry"
-    else:
-        notification.state = NotificationState.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        outcome = "sent"
     notification.lease_until = None
     mine = Notification.objects.filter(pk=notification.pk)
     if outcome != "sent":
@@ -194,6 +249,78 @@ def notification_deliver(*, notification_id: int) -> str:
     if outcome == "failed":
         _alert_failed(notification)
     return outcome
+
+
+def _error(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _close_quietly(mail) -> None:
+    try:
+        mail.close()
+    except Exception:  # noqa: BLE001 - a connection that cannot even say goodbye is dropped all the same
+        logger.info("Mail server connection closed uncleanly", exc_info=True)
+
+
+def notifications_deliver(
+    *, first_id: int | None = None, among: list[int] | None = None, limit: int = 1
+) -> dict[int, str]:
+    """E-mail up to `limit` deliverable notifications over one mail-server connection; return each one's outcome.
+
+    With `first_id`, that notification is taken first, and nothing at all is done
+    ({}) if it is not deliverable: already sent, failed, not due, or being sent by
+    another worker. The others are those of `among` still deliverable (the sweep's
+    list) or, without it, any pending and due, oldest first.
+
+    Side effects: the rows taken are marked "sending" under one lease (committed)
+    before the mail server is contacted; then, one message at a time, each row is
+    marked "sent" right after the server accepted it, or back to pending with a
+    delay, or "failed" after its last attempt (an ERROR log and a mail to ADMINS):
+    a message refused touches its own row only, and the next message goes over a
+    new connection. If the server cannot be reached, each remaining row counts a
+    failed attempt. Rows the lease no longer leaves time for are given back
+    ("released": pending and due, the attempt not counted). Another worker, or the
+    sweep, takes a row only after its lease, so a message is sent twice only if
+    this worker died (or its connection was lost) after the server accepted it
+    and before the row said so.
+    """
+    batch = _claim(first_id=first_id, among=among, limit=limit)
+    outcomes: dict[int, str] = {}
+    if not batch:
+        return outcomes
+    mail = get_connection(fail_silently=False)
+    unreachable = None  # the server's error when it could not be reached: the rest of the batch is not tried
+    try:
+        with _commits_without_waiting_for_the_disk():
+            for position, notification in enumerate(batch):
+                if position and timezone.now() + _one_send_may_take() > notification.lease_until:
+                    _release(batch[position:])
+                    outcomes.update((n.pk, "released") for n in batch[position:])
+                    break
+                error = unreachable
+                if error is None:
+                    try:
+                        mail.open()  # a no-op while open; a new connection after a refused message
+                    except Exception as exc:  # noqa: BLE001 - any mail-server error is retried, then recorded
+                        error = unreachable = _error(exc)
+                if error is None:
+                    try:
+                        mail.send_messages([_email(notification)])
+                    except Exception as exc:  # noqa: BLE001 - any mail-server error is retried, then recorded
+                        error = _error(exc)
+                        _close_quietly(mail)
+                outcomes[notification.pk] = _record(notification, error)
+    finally:
+        _close_quietly(mail)
+    return outcomes
+
+
+def notification_deliver(*, notification_id: int) -> str:
+    """Send one deliverable notification by e-mail (only it); return "sent", "retry", "failed" or "skipped".
+
+    Side effects: those of `notifications_deliver`, for this one row.
+    """
+    return notifications_deliver(first_id=notification_id, limit=1).get(notification_id, "skipped")
 
 
 def _alert_failed(notification: Notification) -> None:
@@ -229,6 +356,22 @@ def pending_due_ids(limit: int = 500) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def notifications_flush(*, limit: int = 500) -> dict[str, int]:
+    """The sweep: e-mail the deliverable notifications, NOTIFICATION_BATCH_SIZE per connection; count the outcomes.
+
+    Side effects: those of `notifications_deliver`, for each batch of the (at
+    most `limit`) rows found deliverable when it starts; each is tried once.
+    """
+    ids = pending_due_ids(limit)
+    size = settings.NOTIFICATION_BATCH_SIZE
+    counts: dict[str, int] = {}
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        for outcome in notifications_deliver(among=chunk, limit=len(chunk)).values():
+            counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
 
 
 def notification_requeue_failed(*, notification_ids) -> int:

@@ -23,7 +23,7 @@ from kombu.exceptions import OperationalError
 from cqpt_portal.celery import app
 from cqpt_portal.notifications.enums import NotificationState
 from cqpt_portal.notifications.models import Notification
-from cqpt_portal.notifications.services import notification_create
+from cqpt_portal.notifications.services import message_id, notification_create
 from cqpt_portal.notifications.tasks import flush_outbox
 from tests.factories import UserFactory
 
@@ -108,7 +108,13 @@ def web_publishes_to_redis():
 
 
 @pytest.fixture
-def worker(transactional_db, web_publishes_to_redis, tmp_path):
+def worker_env() -> dict:
+    """More environment for the worker subprocess: a test module overrides this fixture to change it."""
+    return {}
+
+
+@pytest.fixture
+def worker(transactional_db, web_publishes_to_redis, tmp_path, worker_env):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     log_path = tmp_path / "worker.log"
@@ -121,6 +127,7 @@ def worker(transactional_db, web_publishes_to_redis, tmp_path):
         "EMAIL_FILE_PATH": str(mail_dir),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "PYTHONUNBUFFERED": "1",
+        **worker_env,
     }
     env.pop("CELERY_BROKER_URL", None)
     command = [
@@ -232,3 +239,95 @@ def test_broker_outage_keeps_requests_fast_and_the_sweep_sends_later(worker, cli
     _sent_once(notification, worker)
     worker.wait_for_task(flush_outbox.delay().id)
     _sent_once(notification, worker)
+
+
+# The worker's throughput: its database connection kept from task to task and checked after a restart,
+# notifications committed together sent over one mail connection (the file backend writes one file per
+# connection), a message refused in a batch retried alone.
+
+KEEPS_ITS_CONNECTION = {"WORKER_CONN_MAX_AGE": "600"}
+
+
+def _notify(address: str) -> Notification:
+    return notification_create(email=address, kind="test", context={"message": "bonjour"})
+
+
+def _all_sent(notifications, worker) -> None:
+    wait_until(
+        lambda: (
+            Notification.objects.filter(pk__in=[n.pk for n in notifications], state=NotificationState.SENT).count()
+            == len(notifications)
+        ),
+        message=f"the notifications to be sent; worker log:\n{worker.log()[-3000:]}",
+    )
+
+
+def _filed(worker) -> str:
+    return "".join(path.read_text(errors="replace") for path in worker.mails())
+
+
+def _worker_backends() -> list[tuple]:
+    """The server processes connected to the test database, other than this process's."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.parametrize("worker_env", [KEEPS_ITS_CONNECTION])
+def test_the_worker_keeps_its_database_connection_and_reconnects_after_a_restart(worker):
+    worker.wait_for_task(flush_outbox.delay().id)
+    [(pid, started)] = _worker_backends()
+    for _ in range(3):
+        worker.wait_for_task(flush_outbox.delay().id)
+    assert _worker_backends() == [(pid, started)], "one connection, kept from task to task"
+
+    # A PostgreSQL restart ends the server process under the kept connection.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    wait_until(lambda: not _worker_backends(), message="the worker's server process to end")
+    with transaction.atomic():
+        notification = _notify("salarie@example.org")
+
+    # The next task's health check sees it and reconnects: the task succeeds.
+    _all_sent([notification], worker)
+    [(new_pid, _started)] = _worker_backends()
+    assert new_pid != pid
+    assert "Error" not in worker.log(), worker.log()[-3000:]
+
+
+def test_notifications_committed_together_leave_over_one_mail_connection(worker):
+    with transaction.atomic():
+        notifications = [_notify(f"salarie{i}@example.org") for i in range(5)]
+
+    _all_sent(notifications, worker)
+    worker.wait_for_task(flush_outbox.delay().id)  # behind the four tasks whose notification the batch sent
+
+    assert len(worker.mails()) == 1, "one connection"
+    filed = _filed(worker)
+    assert [filed.count(f"Message-ID: {message_id(n)}") for n in notifications] == [1] * 5
+    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
+
+
+@pytest.mark.parametrize(
+    "worker_env",
+    [{"EMAIL_BACKEND": "tests.notifications.backends.RefusingOnceFileBackend", "NOTIFICATION_RETRY_BASE_SECONDS": "1"}],
+)
+def test_a_message_refused_in_a_batch_is_retried_alone_after_its_backoff(worker):
+    with transaction.atomic():
+        first, refused, third = _notify("salarie0@example.org"), _notify("refuse@example.org"), _notify("c@example.org")
+    started = time.monotonic()
+
+    _all_sent([first, third], worker)
+    _all_sent([refused], worker)  # by the task the batch scheduled for it, after its backoff
+    assert time.monotonic() - started < 20
+
+    refused.refresh_from_db()
+    assert (refused.attempts, refused.last_error) == (2, "")
+    assert set(Notification.objects.exclude(pk=refused.pk).values_list("attempts", flat=True)) == {1}
+    worker.wait_for_task(flush_outbox.delay().id)
+    filed = _filed(worker)
+    assert [filed.count(f"Message-ID: {message_id(n)}") for n in (first, refused, third)] == [1, 1, 1]
+    assert filed.count("Message-ID: ") == 3

@@ -354,6 +354,9 @@ def _evaluation_for_timeline(dossier: Dossier):
     evaluation = Evaluation.objects.select_related("organisation", "evaluator").filter(dossier_id=dossier.pk).first()
     if evaluation is None:
         return None
+    # Both ends of the one-to-one known: dossier.evaluation and evaluation.dossier cost no further query.
+    type(dossier).evaluation.related.set_cached_value(dossier, evaluation)
+    Evaluation.dossier.field.set_cached_value(evaluation, dossier)
     evaluation.timeline_visit = evaluation.visits.filter(is_current=True).first()
     evaluation.timeline_appointments = list(
         evaluation.appointments.filter(state=AppointmentState.PLANNED, starts_at__gte=timezone.now()).order_by(

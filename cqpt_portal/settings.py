@@ -382,6 +382,8 @@ ADMISSIBILITY_EXPORT_SYNC_MAX_ROWS = env.int("ADMISSIBILITY_EXPORT_SYNC_MAX_ROWS
 ADMISSIBILITY_EXPORT_KEEP_DAYS = env.int("ADMISSIBILITY_EXPORT_KEEP_DAYS", default=7)
 # Working days an evaluator organisation has to answer an assignment before it is reminded and shown as late.
 ASSIGNMENT_ANSWER_DAYS = env.int("ASSIGNMENT_ANSWER_DAYS", default=5)
+# The header's count of unread notifications is kept this long in the cache (forgotten at each change).
+NOTIFICATION_UNREAD_COUNT_SECONDS = env.int("NOTIFICATION_UNREAD_COUNT_SECONDS", default=300)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 # How long a worker owns a notification it is sending; past it (the worker died), the sweep sends it again.

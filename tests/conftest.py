@@ -31,6 +31,13 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _count_unread_notifications_on_each_page(settings):
+    """The header's unread count is cached in use; the tests that bound a page's queries count the worst case,
+    with it counted on each page (tests/notifications/test_views.py tests the cache itself)."""
+    settings.NOTIFICATION_UNREAD_COUNT_SECONDS = 0
+
+
 def login(client: Client, user, *, verified: bool | None = None) -> Client:
     """Log a user in; staff users are also marked as having passed the second factor."""
     client.force_login(user)

@@ -1,4 +1,4 @@
-from .models import Notification
+from .selectors import unread_count
 
 
 def unread_notifications(request):
@@ -7,6 +7,6 @@ def unread_notifications(request):
         return {}
 
     def count():
-        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        return unread_count(user)
 
     return {"unread_notifications_count": count}

@@ -15,6 +15,7 @@ from cqpt_portal.broker import publish_bounded
 
 from .enums import NotificationKind, NotificationState
 from .models import Notification
+from .selectors import forget_unread_count
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +97,16 @@ def notification_create(
         attachment_type=content_type,
         attachment=content,
     )
-    transaction.on_commit(lambda: _enqueue(notification.pk))
+    if recipient is not None:
+        forget_unread_count(recipient.pk)
+    transaction.on_commit(lambda: _after_commit(notification.pk, recipient.pk if recipient is not None else None))
     return notification
+
+
+def _after_commit(notification_id: int, recipient_id: int | None) -> None:
+    if recipient_id is not None:
+        forget_unread_count(recipient_id)  # a page shown before the commit may have cached the old count
+    _enqueue(notification_id)
 
 
 def _enqueue(notification_id: int) -> None:
@@ -346,7 +355,10 @@ def notification_mark_read(*, user, notification_ids=None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
-    return qs.update(read_at=timezone.now())
+    updated = qs.update(read_at=timezone.now())
+    forget_unread_count(user.pk)
+    transaction.on_commit(lambda: forget_unread_count(user.pk))
+    return updated
 
 
 def pending_due_ids(limit: int = 500) -> list[int]:

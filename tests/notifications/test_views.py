@@ -112,3 +112,24 @@ def test_anonymous_goes_to_login(client):
     response = client.get(LIST_URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_header_count_is_counted_once_then_follows_new_and_read_notifications(
+    client, django_assert_num_queries, settings
+):
+    settings.NOTIFICATION_UNREAD_COUNT_SECONDS = 300  # as in use (the other tests count on each page)
+    me = UserFactory()
+    _notify(me, "un")
+    login(client, me)
+    accessibility = reverse("accessibility")  # a page that shows only the header's count
+    assert _unread_badge(client.get(accessibility).content.decode()) == "1"
+    with django_assert_num_queries(2):  # the session and the user; the count comes from the cache
+        page = client.get(accessibility).content.decode()
+    assert _unread_badge(page) == "1"
+
+    second = _notify(me, "deux")
+    assert _unread_badge(client.get(accessibility).content.decode()) == "2"
+    client.post(reverse("notifications:open", args=[second.pk]))
+    assert _unread_badge(client.get(accessibility).content.decode()) == "1"
+    client.post(reverse("notifications:mark_all_read"))
+    assert _unread_badge(client.get(accessibility).content.decode()) is None

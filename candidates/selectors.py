@@ -40,8 +40,21 @@ class DeferredJoinPaginator(Paginator):
 
     Deep pages skip over narrow index rows instead of joined ones, and pages past
     the middle are read in the reverse order: one COUNT, one id query, one row
-    query, whatever the page.
+    query, whatever the page. A first page that holds the whole list needs no
+    COUNT (the header of a short list, an employer's few periods).
     """
+
+    def get_page(self, number):
+        """The first page reads its ids before any COUNT: a list that fits in one page needs none."""
+        if "count" not in self.__dict__ and str(number or "1").strip() == "1":
+            fits = self.per_page + self.orphans
+            ids = list(self.object_list.values_list("pk", flat=True)[: fits + 1])
+            if len(ids) <= fits:
+                self.__dict__["count"] = len(ids)  # Paginator.count is a cached_property
+                return self._page_of(ids, 1)
+            self.count  # noqa: B018 - the COUNT, for the page's "n of N" (the list is longer than one page)
+            return self._page_of(ids[: self.per_page], 1)
+        return super().get_page(number)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -55,6 +68,9 @@ class DeferredJoinPaginator(Paginator):
             ids = list(reversed(keys.reverse()[self.count - top : self.count - bottom]))
         else:
             ids = list(keys[bottom:top])
+        return self._page_of(ids, number)
+
+    def _page_of(self, ids, number):
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)} if ids else {}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 

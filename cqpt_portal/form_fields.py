@@ -190,5 +190,7 @@ def form_fingerprint(form) -> str | None:
     for bound_field in form:
         parts += [bound_field.html_name, repr(bound_field.value()), str(bound_field.label), str(bound_field.help_text)]
         if isinstance(bound_field.field.widget, forms.Select):
-            parts.append(repr([(str(value), str(label)) for value, label in bound_field.field.choices]))
+            # Read once and kept: a model's choices would otherwise be queried again to draw the select.
+            choices = bound_field.field.widget.choices = list(bound_field.field.choices)
+            parts.append(repr([(str(value), str(label)) for value, label in choices]))
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

@@ -9,8 +9,7 @@ only changes in candidates.workflow.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
-from django.template.defaultfilters import filesizeformat
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from catalogue.models import Company
@@ -19,7 +18,14 @@ from cqpt_portal.accounts.models import User
 from cqpt_portal.audit.services import audit_record
 from cqpt_portal.exceptions import ActionRefused
 from cqpt_portal.files.storage import file_save_or_refuse
-from cqpt_portal.files.validation import JPEG, PNG, reencoded_image, safe_display_name, validate_document_upload
+from cqpt_portal.files.validation import (
+    JPEG,
+    PNG,
+    reencoded_image,
+    safe_display_name,
+    space_problem,
+    validate_document_upload,
+)
 
 from ..enums import EDITABLE_STATES, FINAL_STATES, DossierState, EmployerConfirmation
 from ..models import Dossier, DossierDocument, ExperiencePeriod
@@ -211,23 +217,20 @@ def period_delete(*, dossier_id: int, actor: User, period_id: int) -> None:
 
 def _dossier_space_problem(dossier: Dossier, size: int) -> str:
     """Why one more document of `size` bytes does not fit in this dossier, or ""."""
-    totals = dossier.documents.aggregate(count=Count("pk"), total=Sum("size"))
-    count, total = totals["count"] or 0, totals["total"] or 0
-    if count >= settings.DOSSIER_MAX_DOCUMENTS:
-        return _(
+    return space_problem(
+        dossier.documents.all(),
+        size,
+        max_count=settings.DOSSIER_MAX_DOCUMENTS,
+        max_bytes=settings.DOSSIER_MAX_TOTAL_BYTES,
+        too_many=_(
             "Votre dossier compte déjà %(count)s documents, le maximum : supprimez-en un (un doublon, une ancienne "
             "version) avant d'en ajouter un autre."
-        ) % {"count": count}
-    if total + size > settings.DOSSIER_MAX_TOTAL_BYTES:
-        return _(
+        ),
+        too_big=_(
             "Ce fichier (%(size)s) dépasse la place restante de votre dossier (%(left)s sur %(max)s) : "
             "supprimez un document ou déposez une version plus légère."
-        ) % {
-            "size": filesizeformat(size),
-            "left": filesizeformat(max(settings.DOSSIER_MAX_TOTAL_BYTES - total, 0)),
-            "max": filesizeformat(settings.DOSSIER_MAX_TOTAL_BYTES),
-        }
-    return ""
+        ),
+    )
 
 
 def document_add(*, dossier_id: int, actor: User, kind: str, uploaded) -> DossierDocument:

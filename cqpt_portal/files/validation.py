@@ -9,6 +9,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -260,3 +261,22 @@ def _antivirus_check(uploaded_file) -> None:
     if found:
         logger.warning("Upload refused by clamd: %s", found)
         raise ValidationError(_("Ce fichier contient un virus : il est refusé."), code="virus")
+
+
+def space_problem(files, size: int, *, max_count: int, max_bytes: int, too_many: str, too_big: str) -> str:
+    """Why one more file of `size` bytes does not fit among `files` (a queryset with a `size` field), or "".
+
+    One query. `too_many` is formatted with %(count)s, `too_big` with %(size)s, %(left)s and %(max)s: each
+    owner (a dossier, a dossier de preuves) says it in its own words.
+    """
+    totals = files.aggregate(count=Count("pk"), total=Sum("size"))
+    count, total = totals["count"] or 0, totals["total"] or 0
+    if count >= max_count:
+        return too_many % {"count": count}
+    if total + size > max_bytes:
+        return too_big % {
+            "size": filesizeformat(size),
+            "left": filesizeformat(max(max_bytes - total, 0)),
+            "max": filesizeformat(max_bytes),
+        }
+    return ""

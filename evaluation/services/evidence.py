@@ -6,14 +6,12 @@ these functions only write pieces, while the candidate holds the phase.
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Sum
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from catalogue.models import Competency
 from cqpt_portal.audit.services import audit_record
 from cqpt_portal.exceptions import ActionRefused
-from cqpt_portal.files.validation import checked_upload, safe_display_name
+from cqpt_portal.files.validation import checked_upload, safe_display_name, space_problem
 
 from ..enums import EvaluationState, EvidenceState
 from ..models import Evaluation, EvidencePiece
@@ -40,23 +38,20 @@ def _lock_editable(evaluation_id: int, actor) -> Evaluation:
 
 def evidence_space_problem(evaluation: Evaluation, size: int = 0) -> str:
     """Why one more piece of `size` bytes does not fit in this dossier de preuves, or "" (one query)."""
-    totals = EvidencePiece.objects.filter(evaluation=evaluation).aggregate(count=Count("pk"), total=Sum("size"))
-    count, total = totals["count"] or 0, totals["total"] or 0
-    if count >= settings.EVIDENCE_MAX_PIECES:
-        return _(
+    return space_problem(
+        EvidencePiece.objects.filter(evaluation=evaluation),
+        size,
+        max_count=settings.EVIDENCE_MAX_PIECES,
+        max_bytes=settings.EVIDENCE_MAX_TOTAL_BYTES,
+        too_many=_(
             "Votre dossier de preuves compte déjà %(count)s preuves, le maximum : retirez-en une (un doublon, une "
             "preuve qui montre les mêmes compétences qu'une autre) avant d'en ajouter une autre."
-        ) % {"count": count}
-    if total + size > settings.EVIDENCE_MAX_TOTAL_BYTES:
-        return _(
+        ),
+        too_big=_(
             "Ce fichier (%(size)s) dépasse la place restante de votre dossier de preuves (%(left)s sur %(max)s) : "
             "retirez une preuve ou déposez une version plus légère."
-        ) % {
-            "size": filesizeformat(size),
-            "left": filesizeformat(max(settings.EVIDENCE_MAX_TOTAL_BYTES - total, 0)),
-            "max": filesizeformat(settings.EVIDENCE_MAX_TOTAL_BYTES),
-        }
-    return ""
+        ),
+    )
 
 
 def evidence_add(*, evaluation_id: int, actor, uploaded, description: str, competency_ids: list[int]) -> EvidencePiece:

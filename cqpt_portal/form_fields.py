@@ -33,11 +33,6 @@ _FALLBACK_WIDGETS = (
 )
 
 
-def _control(bound_field, attrs: dict) -> str:
-    """The widget itself, through the form renderer (cqpt_portal/form_renderer.py draws it in Python)."""
-    return bound_field.as_widget(attrs=attrs)
-
-
 def _errors(auto_id: str, errors) -> str:
     return format_html(
         '<div id="{}_error" class="invalid-feedback">{}</div>',
@@ -131,7 +126,7 @@ def form_field(bound_field, wrapper_class: str = "mb-3"):
                 mark_safe('<span class="asteriskField">*</span>') if bound_field.field.required else "",
             )
         )
-    parts.append(_control(bound_field, attrs))
+    parts.append(bound_field.as_widget(attrs=attrs))  # drawn in Python by cqpt_portal/form_renderer.py
     if errors:
         parts.append(_errors(auto_id, errors))
     if bound_field.help_text:

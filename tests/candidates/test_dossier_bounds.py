@@ -175,3 +175,20 @@ def test_the_full_history_is_checked_like_the_review_page(client):
     assert client.get(reverse("candidates:admissibility_history", args=[999999])).status_code == 404
     draft = DossierFactory()
     assert client.get(_history(draft)).status_code == 404  # a draft has not reached AUVICOM
+
+
+def test_the_full_history_page_runs_the_same_queries_whatever_its_length(client):
+    dossier = submitted_dossier()
+    _events(dossier, 60, dossier.candidate)
+    login(client, reviewer())
+    client.get(_history(dossier))  # warm caches
+
+    def count(page=1):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(_history(dossier), {"page": page}).status_code == 200
+        return len(ctx.captured_queries)
+
+    with_60 = count()
+    _events(dossier, 300, dossier.candidate)
+    assert count() == with_60
+    assert count(page=7) == with_60
